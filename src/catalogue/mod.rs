@@ -1,0 +1,15 @@
+//! The catalogue of dispositifs and acteurs, the communes, matching and search.
+//!
+//! Sans-IO: values in, values out. The content loader builds these; the dialogue engine reads them.
+
+pub mod communes;
+pub mod matching;
+pub mod model;
+pub mod search;
+
+pub use communes::{Commune, Communes, Lookup};
+pub use matching::{Echec, Match, Profil, Raison, match_profil};
+pub use model::{Acteur, Catalogue, Dispositif, Sigle, Site, Statut, Term};
+
+/// Id of the single entry point's record: it closes every result instead of being one of them.
+pub const GUICHET_UNIQUE: &str = "guichet-unique";

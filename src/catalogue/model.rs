@@ -1,0 +1,228 @@
+//! The validated catalogue: dispositifs, acteurs, themes, étapes, statuts, glossary.
+//!
+//! These are plain values built once by the content loader; nothing here reads files.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// The seven kinds of engineering of the source's fiche template, in the order it lists them.
+pub const INGENIERIES: &[&str] = &[
+    "amont",
+    "projet",
+    "administrative",
+    "reglementaire-juridique",
+    "fonciere",
+    "financiere",
+    "concertation",
+];
+
+/// Natures of a dispositif (what kind of help it is).
+pub const NATURES: &[&str] = &[
+    "ingenierie",
+    "etude",
+    "financement",
+    "chef-de-projet",
+    "plateforme",
+    "programme",
+    "portage",
+    "strategie",
+];
+
+/// Categories of actors, as the source's list of identified actors groups them.
+pub const CATEGORIES: &[&str] = &[
+    "etat",
+    "epa",
+    "epic",
+    "collectivite",
+    "syndicat-mixte",
+    "association",
+    "autre",
+];
+
+/// Who may carry a project.
+pub const BENEFICIAIRES: &[&str] = &["commune", "epci", "collectivite"];
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Conditions {
+    pub population_min: Option<u32>,
+    pub population_max: Option<u32>,
+    pub statuts_requis: Vec<String>,
+    pub statuts_exclus: Vec<String>,
+    pub beneficiaires: Vec<String>,
+    /// Département codes where the dispositif exists (empty: everywhere).
+    pub departements: Vec<String>,
+}
+
+impl Conditions {
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.population_min.is_none()
+            && self.population_max.is_none()
+            && self.statuts_requis.is_empty()
+            && self.statuts_exclus.is_empty()
+            && self.departements.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dispositif {
+    pub id: String,
+    pub nom: String,
+    pub resume: String,
+    pub nature: String,
+    pub porteurs: Vec<String>,
+    pub contacts: Vec<String>,
+    pub themes: Vec<String>,
+    pub etapes: Vec<String>,
+    pub conditions: Conditions,
+    pub details: Vec<String>,
+    pub financement: Option<String>,
+    pub charge: Option<String>,
+    pub saisine: Option<String>,
+    pub regles_anct: bool,
+    pub mots_cles: Vec<String>,
+    pub source: String,
+    pub verifie_le: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Site {
+    pub libelle: String,
+    pub adresse: Option<String>,
+    pub telephone: Option<String>,
+    pub fax: Option<String>,
+    pub email: Option<String>,
+    pub web: Option<String>,
+}
+
+impl Site {
+    /// Whether the site gives a way to reach someone (not just a label).
+    #[must_use]
+    pub fn is_reachable(&self) -> bool {
+        self.telephone.is_some()
+            || self.email.is_some()
+            || self.web.is_some()
+            || self.adresse.is_some()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Acteur {
+    pub id: String,
+    pub nom: String,
+    pub sigle: Option<String>,
+    pub categorie: String,
+    pub domaines: Vec<String>,
+    pub presentation: String,
+    /// Keyed by the kinds of [`INGENIERIES`], in that order.
+    pub interventions: Vec<(String, String)>,
+    pub modalites: Option<String>,
+    pub contacts: Vec<Site>,
+    pub mots_cles: Vec<String>,
+    pub source: String,
+    pub verifie_le: Option<String>,
+}
+
+impl Acteur {
+    /// The short name people use: the acronym when there is one.
+    #[must_use]
+    pub fn short_name(&self) -> &str {
+        self.sigle.as_deref().unwrap_or(&self.nom)
+    }
+
+    /// A fiche with no way to reach anyone is "à compléter": the bot then sends people to the
+    /// single entry point.
+    #[must_use]
+    pub fn is_incomplete(&self) -> bool {
+        !self.contacts.iter().any(Site::is_reachable)
+    }
+}
+
+/// A theme or an étape: an id, a label and the words people use for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Term {
+    pub id: String,
+    pub nom: String,
+    pub synonymes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Statut {
+    pub id: String,
+    pub nom: String,
+    pub explication: String,
+    pub synonymes: Vec<String>,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sigle {
+    pub sigle: String,
+    pub developpe: String,
+    pub definition: String,
+    pub voir: Vec<String>,
+    pub source: String,
+}
+
+/// Everything the matching and the search read.
+#[derive(Debug, Clone, Default)]
+pub struct Catalogue {
+    pub dispositifs: Vec<Dispositif>,
+    pub acteurs: Vec<Acteur>,
+    pub themes: Vec<Term>,
+    /// In project order, from the idea to the works.
+    pub etapes: Vec<Term>,
+    pub statuts: Vec<Statut>,
+    pub glossaire: Vec<Sigle>,
+    pub(crate) dispositif_by_id: HashMap<String, usize>,
+    pub(crate) acteur_by_id: HashMap<String, usize>,
+}
+
+impl Catalogue {
+    #[must_use]
+    pub fn dispositif(&self, id: &str) -> Option<&Dispositif> {
+        self.dispositif_by_id.get(id).map(|&i| &self.dispositifs[i])
+    }
+
+    #[must_use]
+    pub fn acteur(&self, id: &str) -> Option<&Acteur> {
+        self.acteur_by_id.get(id).map(|&i| &self.acteurs[i])
+    }
+
+    #[must_use]
+    pub fn theme(&self, id: &str) -> Option<&Term> {
+        self.themes.iter().find(|t| t.id == id)
+    }
+
+    #[must_use]
+    pub fn etape(&self, id: &str) -> Option<&Term> {
+        self.etapes.iter().find(|t| t.id == id)
+    }
+
+    #[must_use]
+    pub fn etape_rank(&self, id: &str) -> Option<usize> {
+        self.etapes.iter().position(|t| t.id == id)
+    }
+
+    #[must_use]
+    pub fn statut(&self, id: &str) -> Option<&Statut> {
+        self.statuts.iter().find(|t| t.id == id)
+    }
+
+    /// Rebuilds the id maps after the vectors were filled.
+    pub fn index(&mut self) {
+        self.dispositif_by_id = self
+            .dispositifs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.clone(), i))
+            .collect();
+        self.acteur_by_id = self
+            .acteurs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.clone(), i))
+            .collect();
+    }
+}

@@ -1,0 +1,86 @@
+//! Content: the dialogues, the Fluent messages and the catalogue, loaded and validated as a whole.
+//!
+//! [`load`] reads `dialogues/`, `locales/` and `data/` under a root, parses each file into raw
+//! types that keep spans, then validates everything together and returns one immutable
+//! [`Content`] with every diagnostic found (never only the first). Content with errors is refused:
+//! a running bot keeps its previous content.
+
+pub mod diag;
+mod load;
+mod raw;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+pub use diag::{Diagnostic, Severity, SourceFile};
+
+use crate::catalogue::search::SearchIndex;
+use crate::catalogue::{Catalogue, Communes};
+use crate::dialogue::Dialogue;
+use crate::i18n::Locales;
+
+/// The main dialogue, run for a new conversation.
+pub const MAIN_DIALOGUE: &str = "orientation";
+
+/// Everything the bot knows, validated. Shared behind an `Arc`; replaced whole on reload.
+#[derive(Debug)]
+pub struct Content {
+    pub root: PathBuf,
+    /// Changes whenever any content file changes (a hash of all of them).
+    pub version: String,
+    pub dialogues: HashMap<String, Dialogue>,
+    pub catalogue: Catalogue,
+    pub communes: Communes,
+    pub locales: Locales,
+    pub search: SearchIndex,
+    /// Fiches with no way to reach anyone: (file, line, actor name).
+    pub a_completer: Vec<(PathBuf, usize, String)>,
+}
+
+impl Content {
+    /// The dialogue a new conversation runs.
+    ///
+    /// # Panics
+    /// Never on validated content: [`load`] refuses content without it.
+    #[must_use]
+    pub fn main_dialogue(&self) -> &Dialogue {
+        &self.dialogues[MAIN_DIALOGUE]
+    }
+}
+
+/// The result of loading: content when there was no error, and every diagnostic.
+pub struct Loaded {
+    pub content: Option<Content>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Fiches to complete, listed even when the content has errors.
+    pub a_completer: Vec<(PathBuf, usize, String)>,
+}
+
+impl Loaded {
+    #[must_use]
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    #[must_use]
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Loads and validates the content under `root`.
+#[must_use]
+pub fn load(root: &Path) -> Loaded {
+    load::Loader::new(root).run()
+}
+
+/// The content directory to use when none is given: the project holding the binary (when run
+/// with `cargo run`), else the current directory.
+#[must_use]
+pub fn default_root() -> PathBuf {
+    let built = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if built.join("dialogues").is_dir() {
+        return built.to_path_buf();
+    }
+    PathBuf::from(".")
+}

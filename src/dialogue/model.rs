@@ -1,0 +1,291 @@
+//! A validated dialogue: nodes that say, ask, store and branch.
+//!
+//! Built by the content loader from `dialogues/*.toml`; node references are indexes, checked once.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The kind of answer a node expects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerKind {
+    Commune,
+    Number,
+    Choice,
+    Multi,
+    YesNo,
+    Text,
+}
+
+impl AnswerKind {
+    pub const NAMES: &'static [&'static str] =
+        &["commune", "number", "choice", "multi", "yes-no", "text"];
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "commune" => Self::Commune,
+            "number" | "nombre" => Self::Number,
+            "choice" | "choix" => Self::Choice,
+            "multi" => Self::Multi,
+            "yes-no" | "oui-non" => Self::YesNo,
+            "text" | "texte" => Self::Text,
+            _ => return None,
+        })
+    }
+
+    /// Suffix of the Fluent ids used for this kind (`incompris-nombre`, `aide-nombre`…).
+    #[must_use]
+    pub fn message_suffix(self) -> &'static str {
+        match self {
+            Self::Commune => "commune",
+            Self::Number => "nombre",
+            Self::Choice | Self::Multi => "choix",
+            Self::YesNo => "oui-non",
+            Self::Text => "texte",
+        }
+    }
+}
+
+/// What a choice shows: a Fluent message (dialogue choices) or a label from data (themes…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    Message(String),
+    Text(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: Label,
+    /// Folded words and phrases that also select this choice.
+    pub aussi: Vec<String>,
+}
+
+/// Values the engine can propose for confirmation instead of asking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Propose {
+    /// The INSEE population of the commune already given.
+    PopulationCommune,
+    /// The programme statuses recorded for that commune.
+    StatutsCommune,
+}
+
+impl Propose {
+    pub const NAMES: &'static [&'static str] = &["population-commune", "statuts-commune"];
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "population-commune" => Some(Self::PopulationCommune),
+            "statuts-commune" => Some(Self::StatutsCommune),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Match the profile and show the dispositifs.
+    Resultats,
+    /// Explain the programme statuses and what the commune data says.
+    ExpliquerStatuts,
+}
+
+impl Action {
+    pub const NAMES: &'static [&'static str] = &["resultats", "expliquer-statuts"];
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "resultats" => Some(Self::Resultats),
+            "expliquer-statuts" => Some(Self::ExpliquerStatuts),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Contient,
+    Connu,
+    Inconnu,
+}
+
+/// `slot op value`, e.g. `statuts contient nsp`, `population < 1500`, `theme connu`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub slot: String,
+    pub op: Op,
+    pub value: String,
+}
+
+impl Condition {
+    /// Parses the small condition language of dialogue files.
+    ///
+    /// # Errors
+    /// A French sentence saying what is wrong, for `check`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = s.split_whitespace().collect();
+        let (slot, op, value) = match parts.as_slice() {
+            [slot, "connu"] | [slot, "est", "connu"] => (*slot, Op::Connu, ""),
+            [slot, "inconnu"] | [slot, "est", "inconnu"] => (*slot, Op::Inconnu, ""),
+            [slot, op, value] => {
+                let op = match *op {
+                    "=" | "==" | "est" => Op::Eq,
+                    "!=" => Op::Ne,
+                    "<" => Op::Lt,
+                    "<=" => Op::Le,
+                    ">" => Op::Gt,
+                    ">=" => Op::Ge,
+                    "contient" | "contains" => Op::Contient,
+                    other => {
+                        return Err(format!(
+                            "opérateur inconnu « {other} » (attendu : =, !=, <, <=, >, >=, contient, connu, inconnu)"
+                        ));
+                    }
+                };
+                (*slot, op, *value)
+            }
+            _ => {
+                return Err("condition illisible : écrivez « case opérateur valeur », par exemple « population < 1500 » ou « statuts contient nsp »".to_owned());
+            }
+        };
+        if matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) && value.parse::<i64>().is_err() {
+            return Err(format!(
+                "« {value} » n'est pas un nombre : les opérateurs <, <=, >, >= comparent des nombres"
+            ));
+        }
+        Ok(Self {
+            slot: slot.to_owned(),
+            op,
+            value: value.to_owned(),
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Next {
+    End,
+    Goto(usize),
+    /// The first branch whose condition holds (a branch without condition always holds).
+    Branch(Vec<(Option<Condition>, usize)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub id: String,
+    pub say: Option<String>,
+    pub ask: Option<String>,
+    pub reformule: Option<String>,
+    pub confirme: Option<String>,
+    pub answer: Option<AnswerKind>,
+    pub slot: Option<String>,
+    pub choices: Vec<Choice>,
+    pub propose: Option<Propose>,
+    pub action: Option<Action>,
+    pub next: Next,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dialogue {
+    pub id: String,
+    pub start: usize,
+    pub nodes: Vec<Node>,
+    pub by_id: HashMap<String, usize>,
+}
+
+impl Dialogue {
+    #[must_use]
+    pub fn node(&self, id: &str) -> Option<(usize, &Node)> {
+        self.by_id.get(id).map(|&i| (i, &self.nodes[i]))
+    }
+}
+
+/// A slot's value, as stored in a session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "type", content = "valeur")]
+pub enum Value {
+    Number(i64),
+    Choice(String),
+    Multi(Vec<String>),
+    Bool(bool),
+    Text(String),
+    /// A commune of the Manche, by INSEE code.
+    Commune(String),
+    /// A commune of another département.
+    Ailleurs {
+        nom: String,
+        departement: String,
+        departement_nom: String,
+    },
+}
+
+impl Value {
+    /// The value compared by `=`, `!=` and `contient` in conditions.
+    #[must_use]
+    pub fn matches(&self, op: Op, wanted: &str) -> bool {
+        match (self, op) {
+            (Self::Number(n), Op::Lt | Op::Le | Op::Gt | Op::Ge | Op::Eq | Op::Ne) => {
+                let Ok(w) = wanted.parse::<i64>() else {
+                    return false;
+                };
+                match op {
+                    Op::Lt => *n < w,
+                    Op::Le => *n <= w,
+                    Op::Gt => *n > w,
+                    Op::Ge => *n >= w,
+                    Op::Eq => *n == w,
+                    _ => *n != w,
+                }
+            }
+            (Self::Multi(v), Op::Contient | Op::Eq) => v.iter().any(|x| x == wanted),
+            (Self::Multi(v), Op::Ne) => !v.iter().any(|x| x == wanted),
+            (Self::Choice(s) | Self::Text(s) | Self::Commune(s), Op::Eq) => s == wanted,
+            (Self::Choice(s) | Self::Text(s) | Self::Commune(s), Op::Ne) => s != wanted,
+            (Self::Text(s), Op::Contient) => {
+                crate::text::fold(s).contains(&crate::text::fold(wanted))
+            }
+            (Self::Bool(b), Op::Eq) => *b == matches!(wanted, "oui" | "vrai" | "true"),
+            (Self::Bool(b), Op::Ne) => *b != matches!(wanted, "oui" | "vrai" | "true"),
+            (Self::Ailleurs { .. }, Op::Eq) => wanted == "hors-manche",
+            (Self::Ailleurs { .. }, Op::Ne) => wanted != "hors-manche",
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_parse() {
+        assert_eq!(
+            Condition::parse("statuts contient nsp").unwrap(),
+            Condition {
+                slot: "statuts".into(),
+                op: Op::Contient,
+                value: "nsp".into()
+            }
+        );
+        assert_eq!(Condition::parse("theme connu").unwrap().op, Op::Connu);
+        assert!(Condition::parse("population < beaucoup").is_err());
+        assert!(Condition::parse("population ~ 3").is_err());
+        assert!(Condition::parse("n'importe quoi ici et là").is_err());
+    }
+
+    #[test]
+    fn values_compare() {
+        assert!(Value::Number(800).matches(Op::Lt, "1500"));
+        assert!(!Value::Number(1600).matches(Op::Lt, "1500"));
+        assert!(Value::Multi(vec!["pvd".into()]).matches(Op::Contient, "pvd"));
+        assert!(Value::Choice("idee".into()).matches(Op::Eq, "idee"));
+    }
+}

@@ -1,0 +1,16 @@
+//! aiguilleur: a bot that tells elected officials of the Manche which door to knock on.
+//!
+//! The core ([`dialogue`], [`catalogue`], [`content`], [`render`]) is sans-IO; [`bot`] ties it to
+//! a [`store`]; [`adapters`] connect transports. See `README.md` and `dialogues/LISEZMOI.md`.
+
+pub mod adapters;
+pub mod bot;
+pub mod catalogue;
+pub mod content;
+pub mod dialogue;
+pub mod i18n;
+pub mod render;
+pub mod reply;
+pub mod store;
+pub mod text;
+pub mod transcript;

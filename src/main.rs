@@ -1,0 +1,147 @@
+//! The command line: `chat`, `check`, `test-dialogues`. A contract that scripts rely on.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use aiguilleur::bot::Bot;
+use aiguilleur::content::{self, Loaded};
+use aiguilleur::store::SqliteStore;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "aiguilleur",
+    version,
+    about = "Oriente les élus de la Manche vers les dispositifs d'ingénierie"
+)]
+struct Cli {
+    /// Dossier du contenu (dialogues/, locales/, data/).
+    #[arg(long, global = true, value_name = "DIR")]
+    content: Option<PathBuf>,
+    /// Base SQLite des conversations (`:memory:` pour ne rien garder).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Langue du bot.
+    #[arg(long, global = true, default_value = "fr", value_parser = ["fr", "en"])]
+    lang: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Conversation dans le terminal (une ligne par message si l'entrée n'est pas un terminal).
+    Chat,
+    /// Vérifie dialogues/, locales/ et data/ : erreurs au format fichier:ligne:colonne.
+    Check,
+    /// Rejoue les conversations de référence (tests/conversations/ par défaut).
+    TestDialogues {
+        /// Dossier des transcriptions.
+        dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("AIGUILLEUR_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let root = cli.content.clone().unwrap_or_else(content::default_root);
+    match run(&cli, &root) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("aiguilleur : {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let loaded = content::load(root);
+    match &cli.command {
+        Command::Check => Ok(check(&loaded)),
+        Command::Chat => {
+            let content = usable(loaded)?;
+            let db = cli.db.clone().unwrap_or_else(default_db);
+            let store = SqliteStore::open(&db)?;
+            let mut bot = Bot::new(content, store, &cli.lang);
+            aiguilleur::adapters::console::run(&mut bot)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::TestDialogues { dir } => {
+            let content = usable(loaded)?;
+            let dir = dir
+                .clone()
+                .unwrap_or_else(|| root.join("tests/conversations"));
+            let (total, report, failed) =
+                aiguilleur::transcript::replay_dir(&content, &cli.lang, &dir)
+                    .map_err(anyhow::Error::msg)?;
+            print!("{report}");
+            println!("{} passed, {failed} failed", total - failed);
+            Ok(if failed == 0 && total > 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+    }
+}
+
+/// The content, or the diagnostics and an error when it does not validate.
+fn usable(loaded: Loaded) -> anyhow::Result<Arc<content::Content>> {
+    for d in &loaded.diagnostics {
+        if d.is_error() {
+            eprint!("{d}");
+        }
+    }
+    let errors = loaded.errors();
+    loaded.content.map(Arc::new).ok_or_else(|| {
+        anyhow::anyhow!("contenu invalide ({errors} erreur(s)) : lancez `aiguilleur check`")
+    })
+}
+
+fn check(loaded: &Loaded) -> ExitCode {
+    for d in &loaded.diagnostics {
+        print!("{d}");
+    }
+    if !loaded.a_completer.is_empty() {
+        println!(
+            "Fiches à compléter ({}) : aucune coordonnée, le bot renvoie vers ingenierie@manche.gouv.fr",
+            loaded.a_completer.len()
+        );
+        for (path, line, nom) in &loaded.a_completer {
+            println!("  {}:{line}: {nom}", path.display());
+        }
+    }
+    let (e, w) = (loaded.errors(), loaded.warnings());
+    if e > 0 {
+        println!("{e} erreur(s), {w} avertissement(s) : contenu refusé.");
+        ExitCode::FAILURE
+    } else {
+        if let Some(c) = &loaded.content {
+            println!(
+                "Contenu valide : {} dispositifs, {} acteurs, {} sigles, {} thèmes, {} communes ; {w} avertissement(s).",
+                c.catalogue.dispositifs.len(),
+                c.catalogue.acteurs.len(),
+                c.catalogue.glossaire.len(),
+                c.catalogue.themes.len(),
+                c.communes.len()
+            );
+        }
+        ExitCode::SUCCESS
+    }
+}
+
+/// `$XDG_DATA_HOME/aiguilleur/aiguilleur.sqlite`, else `~/.local/share/…`, else the current dir.
+fn default_db() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("aiguilleur").join("aiguilleur.sqlite")
+}

@@ -1,0 +1,80 @@
+//! What the bot answers, as data. Renderers turn these into text, Matrix HTML or Discord embeds.
+
+use crate::catalogue::Raison;
+use crate::catalogue::search::Doc;
+use crate::dialogue::model::Label;
+use crate::i18n::Args;
+
+/// One numbered choice of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChoiceView {
+    pub n: usize,
+    pub label: Label,
+    /// What the adapters send back when the choice is clicked (Discord buttons).
+    pub value: String,
+}
+
+/// A dispositif in a result list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchView {
+    pub dispositif: String,
+    pub raisons: Vec<Raison>,
+    pub a_verifier: Vec<Raison>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    /// A sentence.
+    Say { id: String, args: Args },
+    /// A question, last in its message, with its choices if any.
+    Ask {
+        id: String,
+        args: Args,
+        choices: Vec<ChoiceView>,
+    },
+    /// The matching dispositifs.
+    Resultats {
+        items: Vec<MatchView>,
+        /// How many more fit, beyond those shown.
+        autres: usize,
+        /// The ANCT's principles apply to one of the items.
+        regles_anct: bool,
+        /// The project is at the works stage: say what the ANCT does not do.
+        travaux: bool,
+        /// Financing dispositifs for later, when the project is still upstream.
+        suite_financement: Vec<String>,
+    },
+    /// Everything about one dispositif ("détails 2").
+    Details { dispositif: String },
+    /// A short card of a dispositif (quick questions).
+    Dispositif { dispositif: String },
+    /// A contact card.
+    Card { acteur: String },
+    /// A glossary entry.
+    Sigle { index: usize },
+    /// Programme statuses explained, and those the data records for the commune.
+    Statuts {
+        commune: Option<String>,
+        connus: Vec<String>,
+    },
+    /// "Voir aussi" after a quick answer.
+    VoirAussi(Vec<Doc>),
+}
+
+impl Reply {
+    #[must_use]
+    pub fn say(id: &str) -> Self {
+        Self::Say {
+            id: id.to_owned(),
+            args: vec![],
+        }
+    }
+
+    #[must_use]
+    pub fn say_with(id: &str, args: Args) -> Self {
+        Self::Say {
+            id: id.to_owned(),
+            args,
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! The SQLite store: WAL mode, numbered migrations applied in a transaction, parameterised SQL.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Store, StoreError};
+use crate::dialogue::Session;
+
+/// Schema migrations, in order; `user_version` records how many were applied.
+const MIGRATIONS: &[&str] = &[
+    // 1: sessions and handled events.
+    "CREATE TABLE sessions (
+        key TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        data TEXT NOT NULL,
+        updated INTEGER NOT NULL
+     );
+     CREATE INDEX sessions_user ON sessions(user);
+     CREATE INDEX sessions_updated ON sessions(updated);
+     CREATE TABLE handled_events (
+        event_id TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        at INTEGER NOT NULL
+     );
+     CREATE INDEX handled_events_user ON handled_events(user);",
+];
+
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens (or creates, owner-only) the database at `path`; `:memory:` keeps it in memory.
+    ///
+    /// # Errors
+    /// When the file cannot be created or opened, or a migration fails.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let memory = path.as_os_str() == ":memory:";
+        if !memory {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+            create_owner_only(path)?;
+        }
+        let conn = if memory {
+            Connection::open_in_memory()?
+        } else {
+            Connection::open(path)?
+        };
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        if !memory {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let mut store = Self { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: usize = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", i + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn create_owner_only(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn create_owner_only(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn load(&mut self, key: &str) -> Result<Option<Session>, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT data FROM sessions WHERE key = ?1")?
+            .query_row(params![key], |r| r.get(0))
+            .optional()?;
+        json.map(|j| serde_json::from_str(&j).map_err(StoreError::from))
+            .transpose()
+    }
+
+    fn save(
+        &mut self,
+        key: &str,
+        user: &str,
+        session: &Session,
+        event: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(session)?;
+        let tx = self.conn.transaction()?;
+        tx.prepare_cached(
+            "INSERT INTO sessions (key, user, data, updated) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(key) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+        )?
+        .execute(params![key, user, json, session.updated])?;
+        if let Some(e) = event {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO handled_events (event_id, user, at) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![e, user, session.updated])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn is_handled(&mut self, event: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT 1 FROM handled_events WHERE event_id = ?1")?
+            .query_row(params![event], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn forget_user(&mut self, user: &str) -> Result<usize, StoreError> {
+        let tx = self.conn.transaction()?;
+        let n = tx.execute("DELETE FROM sessions WHERE user = ?1", params![user])?;
+        tx.execute("DELETE FROM handled_events WHERE user = ?1", params![user])?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .conn
+            .execute("DELETE FROM sessions WHERE updated < ?1", params![before])?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passes_the_store_suite_in_memory() {
+        super::super::suite::run(&mut SqliteStore::open(Path::new(":memory:")).unwrap());
+    }
+
+    #[test]
+    fn passes_the_store_suite_on_disk_owner_only_and_reopens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/aiguilleur.sqlite");
+        super::super::suite::run(&mut SqliteStore::open(&path).unwrap());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        let mut s = SqliteStore::open(&path).unwrap();
+        let mut sess = Session::new("orientation", "fr", "v", 1);
+        sess.node = Some("theme".into());
+        s.save("k", "u", &sess, None).unwrap();
+        drop(s);
+        let mut s = SqliteStore::open(&path).unwrap();
+        assert_eq!(s.load("k").unwrap().unwrap().node.as_deref(), Some("theme"));
+    }
+}
