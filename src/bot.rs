@@ -44,11 +44,7 @@ pub struct Bot<S: Store> {
 
 impl<S: Store> Bot<S> {
     pub fn new(content: Arc<Content>, store: S, lang: &str) -> Self {
-        Self {
-            content,
-            store,
-            lang: lang.to_owned(),
-        }
+        Self { content, store, lang: lang.to_owned() }
     }
 
     #[must_use]
@@ -72,15 +68,7 @@ impl<S: Store> Bot<S> {
                 let notes = dialogue::upgrade(&self.content, &mut s);
                 (s, notes)
             }
-            None => (
-                Session::new(
-                    crate::content::MAIN_DIALOGUE,
-                    &self.lang,
-                    &self.content.version,
-                    msg.now,
-                ),
-                vec![],
-            ),
+            None => (Session::new(crate::content::MAIN_DIALOGUE, &self.lang, &self.content.version, msg.now), vec![]),
         })
     }
 
@@ -101,8 +89,7 @@ impl<S: Store> Bot<S> {
         } else if replies.is_empty() {
             replies = dialogue::step(&self.content, &mut session, &msg.text, msg.now);
         }
-        self.store
-            .save(&msg.key(), &msg.user, &session, msg.event_id.as_deref())?;
+        self.store.save(&msg.key(), &msg.user, &session, msg.event_id.as_deref())?;
         Ok(replies)
     }
 

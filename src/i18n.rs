@@ -111,9 +111,7 @@ pub struct Locales {
 
 impl std::fmt::Debug for Locales {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Locales")
-            .field("languages", &self.bundles.keys().collect::<Vec<_>>())
-            .finish()
+        f.debug_struct("Locales").field("languages", &self.bundles.keys().collect::<Vec<_>>()).finish()
     }
 }
 
@@ -160,11 +158,7 @@ impl Locales {
     /// (which `check` forbids) gives the id itself, so that nothing is silently dropped.
     #[must_use]
     pub fn msg(&self, lang: &str, id: &str, args: &[(&'static str, Arg)]) -> String {
-        let bundle = self
-            .bundles
-            .get(lang)
-            .filter(|b| b.has_message(id))
-            .or_else(|| self.bundles.get(REFERENCE));
+        let bundle = self.bundles.get(lang).filter(|b| b.has_message(id)).or_else(|| self.bundles.get(REFERENCE));
         let Some(bundle) = bundle else {
             return id.to_owned();
         };
@@ -218,16 +212,10 @@ mod tests {
 
     #[test]
     fn falls_back_to_french() {
-        let fr = FluentResource::try_new(
-            "bonjour = Bonjour { $nom }\nseul = Seulement en français\n".into(),
-        )
-        .unwrap();
+        let fr = FluentResource::try_new("bonjour = Bonjour { $nom }\nseul = Seulement en français\n".into()).unwrap();
         let en = FluentResource::try_new("bonjour = Hello { $nom }\n".into()).unwrap();
         let l = Locales::new(vec![("fr".into(), vec![fr]), ("en".into(), vec![en])]);
-        assert_eq!(
-            l.msg("en", "bonjour", &[("nom", Arg::Text("Anne".into()))]),
-            "Hello Anne"
-        );
+        assert_eq!(l.msg("en", "bonjour", &[("nom", Arg::Text("Anne".into()))]), "Hello Anne");
         assert_eq!(l.msg("en", "seul", &[]), "Seulement en français");
         assert_eq!(l.msg("fr", "absent", &[]), "absent");
     }

@@ -10,11 +10,7 @@ use aiguilleur::store::SqliteStore;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(
-    name = "aiguilleur",
-    version,
-    about = "Oriente les élus de la Manche vers les dispositifs d'ingénierie"
-)]
+#[command(name = "aiguilleur", version, about = "Oriente les élus de la Manche vers les dispositifs d'ingénierie")]
 struct Cli {
     /// Dossier du contenu (dialogues/, locales/, data/).
     #[arg(long, global = true, value_name = "DIR")]
@@ -45,8 +41,7 @@ enum Command {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AIGUILLEUR_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("AIGUILLEUR_LOG").unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -75,19 +70,12 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
         }
         Command::TestDialogues { dir } => {
             let content = usable(loaded)?;
-            let dir = dir
-                .clone()
-                .unwrap_or_else(|| root.join("tests/conversations"));
+            let dir = dir.clone().unwrap_or_else(|| root.join("tests/conversations"));
             let (total, report, failed) =
-                aiguilleur::transcript::replay_dir(&content, &cli.lang, &dir)
-                    .map_err(anyhow::Error::msg)?;
+                aiguilleur::transcript::replay_dir(&content, &cli.lang, &dir).map_err(anyhow::Error::msg)?;
             print!("{report}");
             println!("{} passed, {failed} failed", total - failed);
-            Ok(if failed == 0 && total > 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            Ok(if failed == 0 && total > 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     }
 }
@@ -100,9 +88,10 @@ fn usable(loaded: Loaded) -> anyhow::Result<Arc<content::Content>> {
         }
     }
     let errors = loaded.errors();
-    loaded.content.map(Arc::new).ok_or_else(|| {
-        anyhow::anyhow!("contenu invalide ({errors} erreur(s)) : lancez `aiguilleur check`")
-    })
+    loaded
+        .content
+        .map(Arc::new)
+        .ok_or_else(|| anyhow::anyhow!("contenu invalide ({errors} erreur(s)) : lancez `aiguilleur check`"))
 }
 
 fn check(loaded: &Loaded) -> ExitCode {

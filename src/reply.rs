@@ -27,11 +27,7 @@ pub enum Reply {
     /// A sentence.
     Say { id: String, args: Args },
     /// A question, last in its message, with its choices if any.
-    Ask {
-        id: String,
-        args: Args,
-        choices: Vec<ChoiceView>,
-    },
+    Ask { id: String, args: Args, choices: Vec<ChoiceView> },
     /// The matching dispositifs.
     Resultats {
         items: Vec<MatchView>,
@@ -53,10 +49,7 @@ pub enum Reply {
     /// A glossary entry.
     Sigle { index: usize },
     /// Programme statuses explained, and those the data records for the commune.
-    Statuts {
-        commune: Option<String>,
-        connus: Vec<String>,
-    },
+    Statuts { commune: Option<String>, connus: Vec<String> },
     /// "Voir aussi" after a quick answer.
     VoirAussi(Vec<Doc>),
 }
@@ -64,17 +57,11 @@ pub enum Reply {
 impl Reply {
     #[must_use]
     pub fn say(id: &str) -> Self {
-        Self::Say {
-            id: id.to_owned(),
-            args: vec![],
-        }
+        Self::Say { id: id.to_owned(), args: vec![] }
     }
 
     #[must_use]
     pub fn say_with(id: &str, args: Args) -> Self {
-        Self::Say {
-            id: id.to_owned(),
-            args,
-        }
+        Self::Say { id: id.to_owned(), args }
     }
 }

@@ -60,9 +60,7 @@ fn is_invisible(c: char) -> bool {
 /// Words of a folded string: runs of letters and digits. Elisions are split off (`l'ecole` gives
 /// `l`, `ecole`).
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 /// A key for comparing names: folded words joined by single spaces, with `st`/`ste` expanded to
@@ -244,8 +242,7 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
     let (ra, rb) = (&a[prefix..], &b[prefix..]);
     match la.cmp(&lb) {
         std::cmp::Ordering::Equal => {
-            ra[1..] == rb[1..]
-                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+            ra[1..] == rb[1..] || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
         }
         std::cmp::Ordering::Less => ra == &rb[1..],
         std::cmp::Ordering::Greater => &ra[1..] == rb,
@@ -319,10 +316,7 @@ mod tests {
 
     #[test]
     fn phrase_on_word_boundaries() {
-        assert!(contains_phrase(
-            "on veut refaire la salle des fetes",
-            "salle des fetes"
-        ));
+        assert!(contains_phrase("on veut refaire la salle des fetes", "salle des fetes"));
         assert!(!contains_phrase("pvdx", "pvd"));
         assert!(contains_phrase("pvd et acv", "acv"));
     }

@@ -55,19 +55,11 @@ pub struct ParseError {
 /// # Errors
 /// A line that is none of `#`, `>`, `<`, `!` or blank; an expectation before any input.
 pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
-    let mut t = Transcript {
-        path: path.to_path_buf(),
-        title: String::new(),
-        turns: vec![],
-    };
+    let mut t = Transcript { path: path.to_path_buf(), title: String::new(), turns: vec![] };
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let l = raw.trim_end();
-        let err = |message: &str| ParseError {
-            path: path.display().to_string(),
-            line,
-            message: message.to_owned(),
-        };
+        let err = |message: &str| ParseError { path: path.display().to_string(), line, message: message.to_owned() };
         if l.trim().is_empty() {
             continue;
         }
@@ -79,16 +71,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
                     rest.trim().clone_into(&mut t.title);
                 }
             }
-            ">" => t.turns.push(Turn {
-                line,
-                input: rest.to_owned(),
-                expect: vec![],
-            }),
+            ">" => t.turns.push(Turn { line, input: rest.to_owned(), expect: vec![] }),
             "<" | "!" => {
                 let Some(turn) = t.turns.last_mut() else {
-                    return Err(err(
-                        "une attente « < » ou « ! » doit suivre un message « > »",
-                    ));
+                    return Err(err("une attente « < » ou « ! » doit suivre un message « > »"));
                 };
                 if rest.trim().is_empty() {
                     return Err(err("attente vide"));
@@ -101,9 +87,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
                 turn.expect.push((line, e));
             }
             _ => {
-                return Err(err(
-                    "ligne illisible : elle doit commencer par #, >, < ou !",
-                ));
+                return Err(err("ligne illisible : elle doit commencer par #, >, < ou !"));
             }
         }
     }
@@ -126,12 +110,7 @@ impl std::fmt::Display for Failure {
             Expect::Contains(s) => ("attendu dans la réponse", s),
             Expect::Lacks(s) => ("interdit dans la réponse", s),
         };
-        writeln!(
-            f,
-            "{}:{}: {what} : « {frag} »",
-            self.path.display(),
-            self.line
-        )?;
+        writeln!(f, "{}:{}: {what} : « {frag} »", self.path.display(), self.line)?;
         writeln!(f, "  > {}", self.input)?;
         for l in self.reply.lines() {
             writeln!(f, "  - {l}")?;
@@ -183,11 +162,7 @@ pub fn replay(content: &Arc<Content>, lang: &str, t: &Transcript) -> Vec<Failure
 ///
 /// # Errors
 /// When the directory cannot be read or a transcript is malformed.
-pub fn replay_dir(
-    content: &Arc<Content>,
-    lang: &str,
-    dir: &Path,
-) -> Result<(usize, String, usize), String> {
+pub fn replay_dir(content: &Arc<Content>, lang: &str, dir: &Path) -> Result<(usize, String, usize), String> {
     let mut files = vec![];
     collect(dir, &mut files).map_err(|e| format!("{}: {e}", dir.display()))?;
     files.sort();
@@ -228,19 +203,12 @@ mod tests {
 
     #[test]
     fn parses_marks() {
-        let t = parse(
-            Path::new("t.txt"),
-            "# Titre\n> bonjour\n< commune\n! erreur\n\n> 2\n",
-        )
-        .unwrap();
+        let t = parse(Path::new("t.txt"), "# Titre\n> bonjour\n< commune\n! erreur\n\n> 2\n").unwrap();
         assert_eq!(t.title, "Titre");
         assert_eq!(t.turns.len(), 2);
         assert_eq!(
             t.turns[0].expect,
-            vec![
-                (3, Expect::Contains("commune".into())),
-                (4, Expect::Lacks("erreur".into()))
-            ]
+            vec![(3, Expect::Contains("commune".into())), (4, Expect::Lacks("erreur".into()))]
         );
         assert!(parse(Path::new("t.txt"), "< avant\n").is_err());
         assert!(parse(Path::new("t.txt"), "> a\n? b\n").is_err());

@@ -29,11 +29,7 @@ fn incoming(text: &str) -> Incoming {
 /// # Errors
 /// When the store fails or the terminal cannot be written.
 pub fn run<S: Store>(bot: &mut Bot<S>) -> anyhow::Result<()> {
-    if std::io::stdin().is_terminal() {
-        interactive(bot)
-    } else {
-        piped(bot)
-    }
+    if std::io::stdin().is_terminal() { interactive(bot) } else { piped(bot) }
 }
 
 fn piped<S: Store>(bot: &mut Bot<S>) -> anyhow::Result<()> {
@@ -59,11 +55,7 @@ fn piped<S: Store>(bot: &mut Bot<S>) -> anyhow::Result<()> {
 fn interactive<S: Store>(bot: &mut Bot<S>) -> anyhow::Result<()> {
     let mut rl = rustyline::DefaultEditor::new()?;
     let first = incoming("");
-    let opening = if bot.has_session(&first)? {
-        bot.resume(&first)?
-    } else {
-        bot.handle(&incoming("bonjour"))?
-    };
+    let opening = if bot.has_session(&first)? { bot.resume(&first)? } else { bot.handle(&incoming("bonjour"))? };
     println!("{}\n", bot.plain(&opening));
     loop {
         match rl.readline("› ") {
@@ -72,9 +64,7 @@ fn interactive<S: Store>(bot: &mut Bot<S>) -> anyhow::Result<()> {
                 let replies = bot.handle(&incoming(&line))?;
                 println!("\n{}\n", bot.plain(&replies));
             }
-            Err(
-                rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof,
-            ) => break,
+            Err(rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof) => break,
             Err(e) => return Err(e.into()),
         }
     }

@@ -67,23 +67,12 @@ impl Communes {
     /// Builds the indexes. `anciennes` maps former commune names (communes déléguées) to the
     /// INSEE code of the commune they now belong to.
     #[must_use]
-    pub fn new(
-        manche: Vec<Commune>,
-        ailleurs: Vec<Ailleurs>,
-        anciennes: &[(String, String)],
-    ) -> Self {
-        let mut c = Self {
-            manche,
-            ailleurs,
-            ..Self::default()
-        };
+    pub fn new(manche: Vec<Commune>, ailleurs: Vec<Ailleurs>, anciennes: &[(String, String)]) -> Self {
+        let mut c = Self { manche, ailleurs, ..Self::default() };
         for (i, commune) in c.manche.iter().enumerate() {
             let key = name_key(&commune.nom);
             c.by_key.entry(key.clone()).or_default().push(i);
-            c.first_words
-                .entry(key.split(' ').next().unwrap_or_default().to_owned())
-                .or_default()
-                .push(i);
+            c.first_words.entry(key.split(' ').next().unwrap_or_default().to_owned()).or_default().push(i);
             c.keys.push(key);
             c.by_insee.insert(commune.insee.clone(), i);
             for cp in &commune.codes_postaux {
@@ -97,24 +86,15 @@ impl Communes {
                 if !entry.contains(&i) {
                     entry.push(i);
                 }
-                let fw = c
-                    .first_words
-                    .entry(key.split(' ').next().unwrap_or_default().to_owned())
-                    .or_default();
+                let fw = c.first_words.entry(key.split(' ').next().unwrap_or_default().to_owned()).or_default();
                 if !fw.contains(&i) {
                     fw.push(i);
                 }
             }
         }
         for (i, a) in c.ailleurs.iter().enumerate() {
-            c.ailleurs_by_key
-                .entry(name_key(&a.nom))
-                .or_default()
-                .push(i);
-            c.ailleurs_by_code
-                .entry(a.insee.clone())
-                .or_default()
-                .push(i);
+            c.ailleurs_by_key.entry(name_key(&a.nom)).or_default().push(i);
+            c.ailleurs_by_code.entry(a.insee.clone()).or_default().push(i);
             for cp in &a.codes_postaux {
                 c.ailleurs_by_code.entry(cp.clone()).or_default().push(i);
             }
@@ -175,12 +155,8 @@ impl Communes {
                 .collect();
             best.sort_unstable();
             if let Some(&(d0, _)) = best.first() {
-                let nearest: Vec<usize> = best
-                    .iter()
-                    .filter(|(d, _)| *d == d0)
-                    .map(|&(_, i)| i)
-                    .take(MAX_CHOICES)
-                    .collect();
+                let nearest: Vec<usize> =
+                    best.iter().filter(|(d, _)| *d == d0).map(|&(_, i)| i).take(MAX_CHOICES).collect();
                 return several(nearest);
             }
         }
@@ -226,10 +202,7 @@ impl Communes {
                     continue;
                 }
                 if let Some(list) = self.by_key.get(&phrase) {
-                    if list.len() == 1
-                        && cands.contains(&list[0])
-                        && found.is_none_or(|(l, _)| end - start > l)
-                    {
+                    if list.len() == 1 && cands.contains(&list[0]) && found.is_none_or(|(l, _)| end - start > l) {
                         found = Some((end - start, list[0]));
                     }
                     break;
@@ -384,17 +357,8 @@ mod tests {
     #[test]
     fn in_a_sentence_with_a_cue() {
         let c = sample();
-        assert_eq!(
-            c.find_in_sentence(&fold("maire de Genêts, pas de programme"), true),
-            Some(0)
-        );
-        assert_eq!(
-            c.find_in_sentence(&fold("genets pas de programme"), true),
-            None
-        );
-        assert_eq!(
-            c.find_in_sentence(&fold("on est à saint-lô"), true),
-            Some(1)
-        );
+        assert_eq!(c.find_in_sentence(&fold("maire de Genêts, pas de programme"), true), Some(0));
+        assert_eq!(c.find_in_sentence(&fold("genets pas de programme"), true), None);
+        assert_eq!(c.find_in_sentence(&fold("on est à saint-lô"), true), Some(1));
     }
 }

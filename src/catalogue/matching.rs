@@ -82,27 +82,15 @@ fn besoin_fits(besoin: &str, nature: &str) -> bool {
 pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Echec> {
     let d: &Dispositif = &cat.dispositifs[index];
     let c = &d.conditions;
-    let mut m = Match {
-        dispositif: index,
-        score: 0,
-        raisons: vec![],
-        a_verifier: vec![],
-    };
+    let mut m = Match { dispositif: index, score: 0, raisons: vec![], a_verifier: vec![] };
 
-    if !c.departements.is_empty()
-        && p.hors_manche
-            .as_ref()
-            .is_some_and(|dep| !c.departements.contains(dep))
-    {
+    if !c.departements.is_empty() && p.hors_manche.as_ref().is_some_and(|dep| !c.departements.contains(dep)) {
         return Err(Echec::Departement);
     }
     if let Some(max) = c.population_max {
         match p.population {
             Some(pop) if pop > max => {
-                return Err(Echec::PopulationMax {
-                    max,
-                    population: pop,
-                });
+                return Err(Echec::PopulationMax { max, population: pop });
             }
             Some(_) => m.raisons.push(Raison::PopulationMax(max)),
             None => m.a_verifier.push(Raison::PopulationMax(max)),
@@ -111,10 +99,7 @@ pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Eche
     if let Some(min) = c.population_min {
         match p.population {
             Some(pop) if pop < min => {
-                return Err(Echec::PopulationMin {
-                    min,
-                    population: pop,
-                });
+                return Err(Echec::PopulationMin { min, population: pop });
             }
             Some(_) => m.raisons.push(Raison::PopulationMin(min)),
             None => m.a_verifier.push(Raison::PopulationMin(min)),
@@ -134,19 +119,12 @@ pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Eche
                 Some(r) => m.raisons.push(Raison::StatutRequis(r.clone())),
                 None => return Err(Echec::StatutRequis(c.statuts_requis.clone())),
             },
-            None => m.a_verifier.extend(
-                c.statuts_requis
-                    .iter()
-                    .map(|r| Raison::StatutRequis(r.clone())),
-            ),
+            None => m.a_verifier.extend(c.statuts_requis.iter().map(|r| Raison::StatutRequis(r.clone()))),
         }
     }
     // Eligibility that targets a profile is worth more than a dispositif open to all.
     m.score += 3 * i32::try_from(m.raisons.len()).unwrap_or(0);
-    if c.statuts_requis
-        .iter()
-        .any(|r| m.raisons.contains(&Raison::StatutRequis(r.clone())))
-    {
+    if c.statuts_requis.iter().any(|r| m.raisons.contains(&Raison::StatutRequis(r.clone()))) {
         m.score += 3;
     }
 
@@ -234,10 +212,7 @@ mod tests {
                 disp(
                     "pvd-etudes",
                     &["revitalisation"],
-                    Conditions {
-                        statuts_requis: vec!["pvd".into()],
-                        ..Conditions::default()
-                    },
+                    Conditions { statuts_requis: vec!["pvd".into()], ..Conditions::default() },
                 ),
                 disp("idm", &[], Conditions::default()),
                 disp("tourisme", &["tourisme"], Conditions::default()),
@@ -258,10 +233,7 @@ mod tests {
     }
 
     fn ids(cat: &Catalogue, p: &Profil) -> Vec<String> {
-        match_profil(cat, p)
-            .iter()
-            .map(|m| cat.dispositifs[m.dispositif].id.clone())
-            .collect()
+        match_profil(cat, p).iter().map(|m| cat.dispositifs[m.dispositif].id.clone()).collect()
     }
 
     #[test]
@@ -274,31 +246,19 @@ mod tests {
     fn pvd_commune() {
         let cat = catalogue();
         assert_eq!(ids(&cat, &profil(800, &["pvd"])), ["pvd-etudes", "idm"]);
-        assert_eq!(
-            evaluate(&cat, 0, &profil(800, &["pvd"])),
-            Err(Echec::StatutExclu("pvd".into()))
-        );
+        assert_eq!(evaluate(&cat, 0, &profil(800, &["pvd"])), Err(Echec::StatutExclu("pvd".into())));
     }
 
     #[test]
     fn too_big() {
         let cat = catalogue();
-        assert_eq!(
-            evaluate(&cat, 0, &profil(1600, &[])),
-            Err(Echec::PopulationMax {
-                max: 1499,
-                population: 1600
-            })
-        );
+        assert_eq!(evaluate(&cat, 0, &profil(1600, &[])), Err(Echec::PopulationMax { max: 1499, population: 1600 }));
     }
 
     #[test]
     fn unknown_status_is_to_check() {
         let cat = catalogue();
-        let p = Profil {
-            statuts: None,
-            ..profil(800, &[])
-        };
+        let p = Profil { statuts: None, ..profil(800, &[]) };
         let m = evaluate(&cat, 0, &p).unwrap();
         assert_eq!(m.a_verifier, vec![Raison::StatutExclu("pvd".into())]);
     }

@@ -7,38 +7,15 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 /// The seven kinds of engineering of the source's fiche template, in the order it lists them.
-pub const INGENIERIES: &[&str] = &[
-    "amont",
-    "projet",
-    "administrative",
-    "reglementaire-juridique",
-    "fonciere",
-    "financiere",
-    "concertation",
-];
+pub const INGENIERIES: &[&str] =
+    &["amont", "projet", "administrative", "reglementaire-juridique", "fonciere", "financiere", "concertation"];
 
 /// Natures of a dispositif (what kind of help it is).
-pub const NATURES: &[&str] = &[
-    "ingenierie",
-    "etude",
-    "financement",
-    "chef-de-projet",
-    "plateforme",
-    "programme",
-    "portage",
-    "strategie",
-];
+pub const NATURES: &[&str] =
+    &["ingenierie", "etude", "financement", "chef-de-projet", "plateforme", "programme", "portage", "strategie"];
 
 /// Categories of actors, as the source's list of identified actors groups them.
-pub const CATEGORIES: &[&str] = &[
-    "etat",
-    "epa",
-    "epic",
-    "collectivite",
-    "syndicat-mixte",
-    "association",
-    "autre",
-];
+pub const CATEGORIES: &[&str] = &["etat", "epa", "epic", "collectivite", "syndicat-mixte", "association", "autre"];
 
 /// Who may carry a project.
 pub const BENEFICIAIRES: &[&str] = &["commune", "epci", "collectivite"];
@@ -100,10 +77,7 @@ impl Site {
     /// Whether the site gives a way to reach someone (not just a label).
     #[must_use]
     pub fn is_reachable(&self) -> bool {
-        self.telephone.is_some()
-            || self.email.is_some()
-            || self.web.is_some()
-            || self.adresse.is_some()
+        self.telephone.is_some() || self.email.is_some() || self.web.is_some() || self.adresse.is_some()
     }
 }
 
@@ -212,17 +186,7 @@ impl Catalogue {
 
     /// Rebuilds the id maps after the vectors were filled.
     pub fn index(&mut self) {
-        self.dispositif_by_id = self
-            .dispositifs
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.id.clone(), i))
-            .collect();
-        self.acteur_by_id = self
-            .acteurs
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.clone(), i))
-            .collect();
+        self.dispositif_by_id = self.dispositifs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
+        self.acteur_by_id = self.acteurs.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
     }
 }

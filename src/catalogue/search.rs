@@ -69,57 +69,26 @@ impl SearchIndex {
         for (i, d) in cat.dispositifs.iter().enumerate() {
             let kw = d.mots_cles.join(" ");
             let details = d.details.join(" ");
-            let body = format!(
-                "{} {} {}",
-                d.resume,
-                details,
-                d.financement.as_deref().unwrap_or("")
-            );
-            add(
-                &mut idx,
-                Doc::Dispositif(i),
-                &[(&d.nom, W_NAME), (&kw, W_KEYWORD), (&body, W_BODY)],
-            );
+            let body = format!("{} {} {}", d.resume, details, d.financement.as_deref().unwrap_or(""));
+            add(&mut idx, Doc::Dispositif(i), &[(&d.nom, W_NAME), (&kw, W_KEYWORD), (&body, W_BODY)]);
         }
         for (i, a) in cat.acteurs.iter().enumerate() {
-            let kw = format!(
-                "{} {} {}",
-                a.mots_cles.join(" "),
-                a.domaines.join(" "),
-                a.sigle.as_deref().unwrap_or("")
-            );
+            let kw = format!("{} {} {}", a.mots_cles.join(" "), a.domaines.join(" "), a.sigle.as_deref().unwrap_or(""));
             let inter: Vec<&str> = a.interventions.iter().map(|(_, t)| t.as_str()).collect();
-            let body = format!(
-                "{} {} {}",
-                a.presentation,
-                inter.join(" "),
-                a.modalites.as_deref().unwrap_or("")
-            );
-            add(
-                &mut idx,
-                Doc::Acteur(i),
-                &[(&a.nom, W_NAME), (&kw, W_KEYWORD), (&body, W_BODY * 0.6)],
-            );
+            let body = format!("{} {} {}", a.presentation, inter.join(" "), a.modalites.as_deref().unwrap_or(""));
+            add(&mut idx, Doc::Acteur(i), &[(&a.nom, W_NAME), (&kw, W_KEYWORD), (&body, W_BODY * 0.6)]);
         }
         for (i, s) in cat.glossaire.iter().enumerate() {
             idx.sigles.insert(fold(&s.sigle), i);
             add(
                 &mut idx,
                 Doc::Sigle(i),
-                &[
-                    (&s.sigle, W_NAME * 1.5),
-                    (&s.developpe, W_KEYWORD),
-                    (&s.definition, W_BODY * 0.5),
-                ],
+                &[(&s.sigle, W_NAME * 1.5), (&s.developpe, W_KEYWORD), (&s.definition, W_BODY * 0.5)],
             );
         }
         for (i, t) in cat.themes.iter().enumerate() {
             let syn = t.synonymes.join(" ");
-            add(
-                &mut idx,
-                Doc::Theme(i),
-                &[(&t.nom, W_KEYWORD), (&syn, W_KEYWORD)],
-            );
+            add(&mut idx, Doc::Theme(i), &[(&t.nom, W_KEYWORD), (&syn, W_KEYWORD)]);
         }
         let n = idx.docs.len() as f32;
         for (term, docs) in acc {
@@ -159,18 +128,10 @@ impl SearchIndex {
                 let mut near: Vec<&String> = vec![];
                 for del in std::iter::once(term.clone()).chain(deletions(&term)) {
                     if let Some(list) = self.deletions.get(&del) {
-                        near.extend(
-                            list.iter()
-                                .filter(|t| crate::text::within_one_edit(t, &term)),
-                        );
+                        near.extend(list.iter().filter(|t| crate::text::within_one_edit(t, &term)));
                     }
                     if self.postings.contains_key(&del) && del.chars().count() >= 4 {
-                        near.push(
-                            self.postings
-                                .get_key_value(&del)
-                                .map(|(k, _)| k)
-                                .expect("present"),
-                        );
+                        near.push(self.postings.get_key_value(&del).map(|(k, _)| k).expect("present"));
                     }
                 }
                 near.sort();
@@ -197,17 +158,10 @@ impl SearchIndex {
                     (Intent::Contact, Doc::Sigle(_)) => 0.5,
                     _ => 1.0,
                 };
-                Hit {
-                    doc,
-                    score: s * boost,
-                }
+                Hit { doc, score: s * boost }
             })
             .collect();
-        hits.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| doc_order(a.doc).cmp(&doc_order(b.doc)))
-        });
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| doc_order(a.doc).cmp(&doc_order(b.doc))));
         hits
     }
 }
@@ -224,10 +178,7 @@ fn doc_order(d: Doc) -> (u8, usize) {
 /// Search terms of a text: folded words, stop words dropped, stemmed.
 fn terms(text: &str) -> Vec<String> {
     let folded = fold(text);
-    let mut out: Vec<String> = words(&folded)
-        .filter(|w| !is_stop_word(w) && w.len() > 1)
-        .map(stem)
-        .collect();
+    let mut out: Vec<String> = words(&folded).filter(|w| !is_stop_word(w) && w.len() > 1).map(stem).collect();
     out.sort();
     out.dedup();
     out
@@ -238,16 +189,7 @@ fn deletions(term: &str) -> Vec<String> {
     if chars.len() < 4 {
         return vec![];
     }
-    (0..chars.len())
-        .map(|i| {
-            chars
-                .iter()
-                .enumerate()
-                .filter(|(j, _)| *j != i)
-                .map(|(_, c)| c)
-                .collect()
-        })
-        .collect()
+    (0..chars.len()).map(|i| chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect()).collect()
 }
 
 /// Reads the question's intent from its wording.

@@ -57,25 +57,14 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "erreur",
             Severity::Warning => "avertissement",
         };
-        writeln!(
-            f,
-            "{}:{}:{}: {kind}[{}]: {}",
-            self.path.display(),
-            self.line,
-            self.col,
-            self.code,
-            self.message
-        )?;
+        writeln!(f, "{}:{}:{}: {kind}[{}]: {}", self.path.display(), self.line, self.col, self.code, self.message)?;
         if let Some((text, width)) = &self.excerpt {
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad} |")?;
             writeln!(f, "{num} | {text}")?;
-            let before: String = text
-                .chars()
-                .take(self.col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let before: String =
+                text.chars().take(self.col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(f, "{pad} | {before}{}", "^".repeat((*width).max(1)))?;
         }
         if let Some(help) = &self.help {
@@ -99,11 +88,7 @@ impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self {
-            path: path.into(),
-            text,
-            line_starts,
-        }
+        Self { path: path.into(), text, line_starts }
     }
 
     #[must_use]
@@ -117,20 +102,13 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count())
-            + 1;
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count()) + 1;
         (line + 1, col)
     }
 
     fn line_text(&self, line: usize) -> &str {
         let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |e| e - 1);
+        let end = self.line_starts.get(line).map_or(self.text.len(), |e| e - 1);
         self.text[start..end].trim_end_matches('\r')
     }
 
@@ -145,18 +123,8 @@ impl SourceFile {
     ) -> Diagnostic {
         let (line, col) = self.position(span.start);
         let text = self.line_text(line).to_owned();
-        let end = span
-            .end
-            .min(
-                self.line_starts
-                    .get(line)
-                    .map_or(self.text.len(), |e| e - 1),
-            )
-            .max(span.start);
-        let width = self
-            .text
-            .get(span.start..end)
-            .map_or(1, |s| s.chars().count());
+        let end = span.end.min(self.line_starts.get(line).map_or(self.text.len(), |e| e - 1)).max(span.start);
+        let width = self.text.get(span.start..end).map_or(1, |s| s.chars().count());
         Diagnostic {
             severity,
             code,
@@ -170,56 +138,31 @@ impl SourceFile {
     }
 
     #[must_use]
-    pub fn error(
-        &self,
-        code: &'static str,
-        span: Range<usize>,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn error(&self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         self.diag(Severity::Error, code, span, message)
     }
 
     #[must_use]
-    pub fn warning(
-        &self,
-        code: &'static str,
-        span: Range<usize>,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn warning(&self, code: &'static str, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         self.diag(Severity::Warning, code, span, message)
     }
 
     /// The byte range of line `line` (1-based), for problems found by line (CSV files).
     #[must_use]
     pub fn line_span(&self, line: usize) -> Range<usize> {
-        let start = self
-            .line_starts
-            .get(line.saturating_sub(1))
-            .copied()
-            .unwrap_or(0);
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |e| e - 1);
+        let start = self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
+        let end = self.line_starts.get(line).map_or(self.text.len(), |e| e - 1);
         start..end.max(start)
     }
 }
 
 /// "vouliez-vous dire « x » ?" for the nearest of `candidates`, when one is near enough.
 #[must_use]
-pub fn did_you_mean<'a>(
-    wanted: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
+pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let wanted_folded = crate::text::fold(wanted);
     let best = candidates
         .into_iter()
-        .map(|c| {
-            (
-                strsim::normalized_damerau_levenshtein(&wanted_folded, &crate::text::fold(c)),
-                c,
-            )
-        })
+        .map(|c| (strsim::normalized_damerau_levenshtein(&wanted_folded, &crate::text::fold(c)), c))
         .filter(|(score, _)| *score >= 0.6)
         .max_by(|a, b| a.0.total_cmp(&b.0))?;
     Some(format!("vouliez-vous dire « {} » ?", best.1))
@@ -245,17 +188,8 @@ mod tests {
             .error("D003", start..start + 11, "nœud inconnu « populaton »")
             .with_help(did_you_mean("populaton", ["commune", "population"]));
         let shown = d.to_string();
-        assert!(
-            shown.starts_with("d.toml:2:8: erreur[D003]: nœud inconnu « populaton »\n"),
-            "{shown}"
-        );
-        assert!(
-            shown.contains("2 | next = \"populaton\"\n  |        ^^^^^^^^^^^\n"),
-            "{shown}"
-        );
-        assert!(
-            shown.contains("vouliez-vous dire « population » ?"),
-            "{shown}"
-        );
+        assert!(shown.starts_with("d.toml:2:8: erreur[D003]: nœud inconnu « populaton »\n"), "{shown}");
+        assert!(shown.contains("2 | next = \"populaton\"\n  |        ^^^^^^^^^^^\n"), "{shown}");
+        assert!(shown.contains("vouliez-vous dire « population » ?"), "{shown}");
     }
 }

@@ -15,13 +15,9 @@ use super::raw::{self, S};
 use super::{Content, Loaded, MAIN_DIALOGUE};
 use crate::catalogue::Communes;
 use crate::catalogue::communes::{Ailleurs, Commune};
-use crate::catalogue::model::{
-    self as m, Acteur, Catalogue, Conditions, Dispositif, Sigle, Site, Statut, Term,
-};
+use crate::catalogue::model::{self as m, Acteur, Catalogue, Conditions, Dispositif, Sigle, Site, Statut, Term};
 use crate::catalogue::search::SearchIndex;
-use crate::dialogue::model::{
-    Action, AnswerKind, Choice, Condition, Dialogue, Label, Next, Node, Propose,
-};
+use crate::dialogue::model::{Action, AnswerKind, Choice, Condition, Dialogue, Label, Next, Node, Propose};
 use crate::i18n::{CODE_MESSAGES, Locales, REFERENCE};
 use crate::text::fold;
 
@@ -50,31 +46,13 @@ impl Loader {
 
     pub fn run(mut self) -> Loaded {
         let mut cat = Catalogue::default();
-        let themes = self.terms::<raw::ThemesFile>(
-            "data/themes.toml",
-            |f| f.themes,
-            "thème",
-            &mut cat.themes,
-        );
-        let etapes = self.terms::<raw::EtapesFile>(
-            "data/etapes.toml",
-            |f| f.etapes,
-            "étape",
-            &mut cat.etapes,
-        );
+        let themes = self.terms::<raw::ThemesFile>("data/themes.toml", |f| f.themes, "thème", &mut cat.themes);
+        let etapes = self.terms::<raw::EtapesFile>("data/etapes.toml", |f| f.etapes, "étape", &mut cat.etapes);
         let statuts = self.statuts(&mut cat.statuts);
         let acteur_raws = self.many::<raw::ActeursFile, _>("data/acteurs", |f| f.acteurs);
-        let dispositif_raws =
-            self.many::<raw::DispositifsFile, _>("data/dispositifs", |f| f.dispositifs);
+        let dispositif_raws = self.many::<raw::DispositifsFile, _>("data/dispositifs", |f| f.dispositifs);
         let acteurs = self.acteurs(acteur_raws, &mut cat.acteurs);
-        let dispositifs = self.dispositifs(
-            dispositif_raws,
-            &themes,
-            &etapes,
-            &statuts,
-            &acteurs,
-            &mut cat.dispositifs,
-        );
+        let dispositifs = self.dispositifs(dispositif_raws, &themes, &etapes, &statuts, &acteurs, &mut cat.dispositifs);
         self.glossaire(&dispositifs, &acteurs, &mut cat.glossaire);
         cat.index();
         let communes = self.communes(&statuts);
@@ -92,8 +70,7 @@ impl Loader {
             })
             .collect();
 
-        self.diags
-            .sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
+        self.diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
         let has_errors = self.diags.iter().any(Diagnostic::is_error);
         let content = (!has_errors).then(|| {
             let search = SearchIndex::build(&cat);
@@ -108,11 +85,7 @@ impl Loader {
                 a_completer: a_completer.clone(),
             }
         });
-        Loaded {
-            content,
-            diagnostics: self.diags,
-            a_completer,
-        }
+        Loaded { content, diagnostics: self.diags, a_completer }
     }
 
     // ---- files ----
@@ -196,11 +169,7 @@ impl Loader {
         }
     }
 
-    fn many<T: DeserializeOwned, R>(
-        &mut self,
-        dir: &str,
-        get: impl Fn(T) -> Vec<R>,
-    ) -> Vec<(R, usize)> {
+    fn many<T: DeserializeOwned, R>(&mut self, dir: &str, get: impl Fn(T) -> Vec<R>) -> Vec<(R, usize)> {
         let mut out = vec![];
         for rel in self.list(dir, ".toml") {
             if let Some((file, f)) = self.parse::<T>(&rel) {
@@ -210,25 +179,13 @@ impl Loader {
         out
     }
 
-    fn err(
-        &mut self,
-        f: usize,
-        code: &'static str,
-        span: Range<usize>,
-        msg: impl Into<String>,
-    ) -> &mut Diagnostic {
+    fn err(&mut self, f: usize, code: &'static str, span: Range<usize>, msg: impl Into<String>) -> &mut Diagnostic {
         let d = self.files[f].error(code, span, msg);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
     }
 
-    fn warn(
-        &mut self,
-        f: usize,
-        code: &'static str,
-        span: Range<usize>,
-        msg: impl Into<String>,
-    ) -> &mut Diagnostic {
+    fn warn(&mut self, f: usize, code: &'static str, span: Range<usize>, msg: impl Into<String>) -> &mut Diagnostic {
         let d = self.files[f].warning(code, span, msg);
         self.diags.push(d);
         self.diags.last_mut().expect("just pushed")
@@ -241,25 +198,20 @@ impl Loader {
             self.err(f, "C012", id.span(), format!("identifiant de {what} vide"));
             return false;
         }
-        if !name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
-            self.err(f, "C016", id.span(), format!("identifiant « {name} » invalide : lettres minuscules sans accent, chiffres et tirets seulement"));
+        if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            self.err(
+                f,
+                "C016",
+                id.span(),
+                format!(
+                    "identifiant « {name} » invalide : lettres minuscules sans accent, chiffres et tirets seulement"
+                ),
+            );
         }
         if let Some((pf, pspan)) = defs.get(&name).cloned() {
             let (line, _) = self.files[pf].position(pspan.start);
-            let first = format!(
-                "première définition : {}:{line}",
-                self.files[pf].path.display()
-            );
-            self.err(
-                f,
-                "C001",
-                id.span(),
-                format!("{what} « {name} » défini deux fois"),
-            )
-            .help = Some(first);
+            let first = format!("première définition : {}:{line}", self.files[pf].path.display());
+            self.err(f, "C001", id.span(), format!("{what} « {name} » défini deux fois")).help = Some(first);
             return false;
         }
         defs.insert(name, (f, id.span()));
@@ -272,13 +224,7 @@ impl Loader {
             return true;
         }
         let help = did_you_mean(r.get_ref(), defs.keys().map(String::as_str));
-        self.err(
-            f,
-            code,
-            r.span(),
-            format!("{what} inconnu « {} »", r.get_ref()),
-        )
-        .help = help;
+        self.err(f, code, r.span(), format!("{what} inconnu « {} »", r.get_ref())).help = help;
         false
     }
 
@@ -288,23 +234,11 @@ impl Loader {
         }
         let help = did_you_mean(r.get_ref(), allowed.iter().copied())
             .or_else(|| Some(format!("valeurs possibles : {}", allowed.join(", "))));
-        self.err(
-            f,
-            "C006",
-            r.span(),
-            format!("{what} inconnu « {} »", r.get_ref()),
-        )
-        .help = help;
+        self.err(f, "C006", r.span(), format!("{what} inconnu « {} »", r.get_ref())).help = help;
         false
     }
 
-    fn source_of(
-        &mut self,
-        what: &str,
-        source: Option<&S>,
-        f: usize,
-        span: Range<usize>,
-    ) -> String {
+    fn source_of(&mut self, what: &str, source: Option<&S>, f: usize, span: Range<usize>) -> String {
         match source {
             Some(s) if !s.get_ref().trim().is_empty() => s.get_ref().clone(),
             Some(s) => {
@@ -312,9 +246,7 @@ impl Loader {
                     f,
                     "C009",
                     s.span(),
-                    format!(
-                        "{what} : champ « source » vide ; indiquez d'où viennent ces informations"
-                    ),
+                    format!("{what} : champ « source » vide ; indiquez d'où viennent ces informations"),
                 );
                 String::new()
             }
@@ -386,11 +318,7 @@ impl Loader {
                 }
                 synonymes.push(s.get_ref().clone());
             }
-            out.push(Term {
-                id: t.id.into_inner(),
-                nom: t.nom.into_inner(),
-                synonymes,
-            });
+            out.push(Term { id: t.id.into_inner(), nom: t.nom.into_inner(), synonymes });
         }
         defs
     }
@@ -418,11 +346,7 @@ impl Loader {
         defs
     }
 
-    fn acteurs(
-        &mut self,
-        raws: Vec<(Spanned<raw::RawActeur>, usize)>,
-        out: &mut Vec<Acteur>,
-    ) -> Defs {
+    fn acteurs(&mut self, raws: Vec<(Spanned<raw::RawActeur>, usize)>, out: &mut Vec<Acteur>) -> Defs {
         let mut defs = Defs::new();
         for (a, f) in raws {
             let span = a.span();
@@ -446,8 +370,7 @@ impl Loader {
                     if !m::INGENIERIES.contains(&k.as_str()) {
                         let help = did_you_mean(k, m::INGENIERIES.iter().copied());
                         let at = find_key(&self.files[f].text, table.span(), k);
-                        self.err(f, "C006", at, format!("type d'ingénierie inconnu « {k} »"))
-                            .help = help;
+                        self.err(f, "C006", at, format!("type d'ingénierie inconnu « {k} »")).help = help;
                         continue;
                     }
                     interventions.push((k.clone(), text.to_owned()));
@@ -463,12 +386,7 @@ impl Loader {
                 }
                 if let Some(e) = &site.email {
                     if !is_email(e.get_ref()) {
-                        self.err(
-                            f,
-                            "C011",
-                            e.span(),
-                            format!("adresse électronique « {} » invalide", e.get_ref()),
-                        );
+                        self.err(f, "C011", e.span(), format!("adresse électronique « {} » invalide", e.get_ref()));
                     }
                 }
                 let s = Site {
@@ -485,7 +403,15 @@ impl Loader {
             let source = match (&a.source, has_detail) {
                 (Some(s), _) if !s.get_ref().trim().is_empty() => s.get_ref().clone(),
                 (_, true) => {
-                    self.err(f, "C008", a.id.span(), format!("acteur « {} » : coordonnées sans « source » ; aucune coordonnée sans source publique", a.id.get_ref()));
+                    self.err(
+                        f,
+                        "C008",
+                        a.id.span(),
+                        format!(
+                            "acteur « {} » : coordonnées sans « source » ; aucune coordonnée sans source publique",
+                            a.id.get_ref()
+                        ),
+                    );
                     String::new()
                 }
                 _ => self.source_of("acteur", a.source.as_ref(), f, span.clone()),
@@ -531,7 +457,15 @@ impl Loader {
                 self.reference(acteurs, "acteur", "C002", a, f);
             }
             if d.contacts.is_empty() {
-                self.err(f, "C007", d.id.span(), format!("dispositif « {} » sans contact : ajoutez contacts = [\"…\"] (un acteur à appeler)", d.id.get_ref()));
+                self.err(
+                    f,
+                    "C007",
+                    d.id.span(),
+                    format!(
+                        "dispositif « {} » sans contact : ajoutez contacts = [\"…\"] (un acteur à appeler)",
+                        d.id.get_ref()
+                    ),
+                );
             }
             for t in &d.themes {
                 self.reference(themes, "thème", "C003", t, f);
@@ -552,61 +486,31 @@ impl Loader {
                     v.as_ref().and_then(|p| match u32::try_from(*p.get_ref()) {
                         Ok(n) => Some(n),
                         Err(_) => {
-                            l.err(
-                                f,
-                                "C015",
-                                p.span(),
-                                "population impossible : un nombre positif est attendu",
-                            );
+                            l.err(f, "C015", p.span(), "population impossible : un nombre positif est attendu");
                             None
                         }
                     })
                 };
                 conditions.population_min = pop(self, &c.population_min);
                 conditions.population_max = pop(self, &c.population_max);
-                if let (Some(min), Some(max), Some(at)) = (
-                    conditions.population_min,
-                    conditions.population_max,
-                    &c.population_max,
-                ) {
+                if let (Some(min), Some(max), Some(at)) =
+                    (conditions.population_min, conditions.population_max, &c.population_max)
+                {
                     if min > max {
                         self.err(
                             f,
                             "C015",
                             at.span(),
-                            format!(
-                                "population_max ({max}) plus petite que population_min ({min})"
-                            ),
+                            format!("population_max ({max}) plus petite que population_min ({min})"),
                         );
                     }
                 }
-                conditions.statuts_requis = c
-                    .statuts_requis
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect();
-                conditions.statuts_exclus = c
-                    .statuts_exclus
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect();
-                conditions.beneficiaires = c
-                    .beneficiaires
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect();
-                conditions.departements = c
-                    .departements
-                    .into_iter()
-                    .map(Spanned::into_inner)
-                    .collect();
+                conditions.statuts_requis = c.statuts_requis.into_iter().map(Spanned::into_inner).collect();
+                conditions.statuts_exclus = c.statuts_exclus.into_iter().map(Spanned::into_inner).collect();
+                conditions.beneficiaires = c.beneficiaires.into_iter().map(Spanned::into_inner).collect();
+                conditions.departements = c.departements.into_iter().map(Spanned::into_inner).collect();
             }
-            let source = self.source_of(
-                &format!("dispositif « {} »", d.id.get_ref()),
-                d.source.as_ref(),
-                f,
-                span,
-            );
+            let source = self.source_of(&format!("dispositif « {} »", d.id.get_ref()), d.source.as_ref(), f, span);
             let verifie_le = self.date(d.verifie_le.as_ref(), f);
             out.push(Dispositif {
                 id: d.id.into_inner(),
@@ -642,33 +546,17 @@ impl Loader {
             let key = fold(s.sigle.get_ref());
             if let Some((pf, pspan)) = defs.get(&key).cloned() {
                 let (line, _) = self.files[pf].position(pspan.start);
-                let first = format!(
-                    "première définition : {}:{line}",
-                    self.files[pf].path.display()
-                );
-                self.err(
-                    f,
-                    "C001",
-                    s.sigle.span(),
-                    format!("sigle « {} » défini deux fois", s.sigle.get_ref()),
-                )
-                .help = Some(first);
+                let first = format!("première définition : {}:{line}", self.files[pf].path.display());
+                self.err(f, "C001", s.sigle.span(), format!("sigle « {} » défini deux fois", s.sigle.get_ref())).help =
+                    Some(first);
                 continue;
             }
             defs.insert(key, (f, s.sigle.span()));
             for v in &s.voir {
                 if !dispositifs.contains_key(v.get_ref()) && !acteurs.contains_key(v.get_ref()) {
-                    let help = did_you_mean(
-                        v.get_ref(),
-                        dispositifs.keys().chain(acteurs.keys()).map(String::as_str),
-                    );
-                    self.err(
-                        f,
-                        "C013",
-                        v.span(),
-                        format!("« {} » n'est ni un dispositif ni un acteur", v.get_ref()),
-                    )
-                    .help = help;
+                    let help = did_you_mean(v.get_ref(), dispositifs.keys().chain(acteurs.keys()).map(String::as_str));
+                    self.err(f, "C013", v.span(), format!("« {} » n'est ni un dispositif ni un acteur", v.get_ref()))
+                        .help = help;
                 }
             }
             let source = self.source_of("sigle", s.source.as_ref(), f, span);
@@ -690,44 +578,28 @@ impl Loader {
         };
         let mut rows = vec![];
         let text = self.files[f].text.clone();
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
         match reader.headers() {
             Ok(h) if h.iter().eq(header.iter().copied()) => {}
             _ => {
                 let span = self.files[f].line_span(1);
-                self.err(
-                    f,
-                    "K001",
-                    span,
-                    format!("en-tête attendu : {}", header.join(",")),
-                );
+                self.err(f, "K001", span, format!("en-tête attendu : {}", header.join(",")));
                 return rows;
             }
         }
         for rec in reader.records() {
             match rec {
                 Ok(r) => {
-                    let line = r
-                        .position()
-                        .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                    let line = r.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
                     if r.len() != header.len() {
                         let span = self.files[f].line_span(line);
-                        self.err(
-                            f,
-                            "K001",
-                            span,
-                            format!("{} colonnes attendues, {} trouvées", header.len(), r.len()),
-                        );
+                        self.err(f, "K001", span, format!("{} colonnes attendues, {} trouvées", header.len(), r.len()));
                         continue;
                     }
                     rows.push((r.iter().map(str::to_owned).collect(), f, line));
                 }
                 Err(e) => {
-                    let line = e
-                        .position()
-                        .map_or(1, |p| usize::try_from(p.line()).unwrap_or(1));
+                    let line = e.position().map_or(1, |p| usize::try_from(p.line()).unwrap_or(1));
                     let span = self.files[f].line_span(line);
                     self.err(f, "K001", span, "ligne CSV illisible");
                 }
@@ -738,29 +610,16 @@ impl Loader {
 
     fn communes(&mut self, statuts: &Defs) -> Communes {
         let mut manche = vec![];
-        for (r, f, line) in self.csv_rows(
-            "data/communes.csv",
-            &[
-                "insee",
-                "nom",
-                "codes_postaux",
-                "population",
-                "epci_siren",
-                "epci_nom",
-            ],
-        ) {
+        for (r, f, line) in self
+            .csv_rows("data/communes.csv", &["insee", "nom", "codes_postaux", "population", "epci_siren", "epci_nom"])
+        {
             let population = if r[3].is_empty() {
                 None
             } else if let Ok(p) = r[3].parse() {
                 Some(p)
             } else {
                 let span = self.files[f].line_span(line);
-                self.err(
-                    f,
-                    "K001",
-                    span,
-                    format!("population « {} » : un nombre est attendu", r[3]),
-                );
+                self.err(f, "K001", span, format!("population « {} » : un nombre est attendu", r[3]));
                 None
             };
             manche.push(Commune {
@@ -776,13 +635,7 @@ impl Loader {
         let ailleurs = self
             .csv_rows(
                 "data/communes-hors-manche.csv",
-                &[
-                    "insee",
-                    "nom",
-                    "codes_postaux",
-                    "departement",
-                    "departement_nom",
-                ],
+                &["insee", "nom", "codes_postaux", "departement", "departement_nom"],
             )
             .into_iter()
             .map(|(r, _, _)| Ailleurs {
@@ -798,38 +651,20 @@ impl Loader {
             .into_iter()
             .map(|(r, _, _)| (r[0].clone(), r[1].clone()))
             .collect();
-        let by_insee: HashMap<String, usize> = manche
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.insee.clone(), i))
-            .collect();
-        for (r, f, line) in self.csv_rows(
-            "data/statuts-communes.csv",
-            &["insee", "statut", "source", "verifie_le"],
-        ) {
+        let by_insee: HashMap<String, usize> = manche.iter().enumerate().map(|(i, c)| (c.insee.clone(), i)).collect();
+        for (r, f, line) in self.csv_rows("data/statuts-communes.csv", &["insee", "statut", "source", "verifie_le"]) {
             let span = self.files[f].line_span(line);
             let Some(&i) = by_insee.get(&r[0]) else {
-                self.err(
-                    f,
-                    "K002",
-                    span,
-                    format!("code INSEE « {} » : aucune commune de la Manche", r[0]),
-                );
+                self.err(f, "K002", span, format!("code INSEE « {} » : aucune commune de la Manche", r[0]));
                 continue;
             };
             if !statuts.contains_key(&r[1]) {
                 let help = did_you_mean(&r[1], statuts.keys().map(String::as_str));
-                self.err(f, "K002", span, format!("statut inconnu « {} »", r[1]))
-                    .help = help;
+                self.err(f, "K002", span, format!("statut inconnu « {} »", r[1])).help = help;
                 continue;
             }
             if r[2].trim().is_empty() {
-                self.err(
-                    f,
-                    "C009",
-                    span,
-                    "statut sans source : indiquez le document public qui le confirme",
-                );
+                self.err(f, "C009", span, "statut sans source : indiquez le document public qui le confirme");
                 continue;
             }
             manche[i].statuts.push((r[1].clone(), r[2].clone()));
@@ -854,18 +689,14 @@ impl Loader {
                 out.insert(d.id.clone(), d);
             }
         }
-        if !out.contains_key(MAIN_DIALOGUE)
-            && !self.diags.iter().any(|d| d.path.starts_with("dialogues"))
-        {
+        if !out.contains_key(MAIN_DIALOGUE) && !self.diags.iter().any(|d| d.path.starts_with("dialogues")) {
             self.diags.push(Diagnostic {
                 severity: super::Severity::Error,
                 code: "D000",
                 path: PathBuf::from("dialogues"),
                 line: 1,
                 col: 1,
-                message: format!(
-                    "aucun dialogue « {MAIN_DIALOGUE} » : c'est le dialogue principal"
-                ),
+                message: format!("aucun dialogue « {MAIN_DIALOGUE} » : c'est le dialogue principal"),
                 excerpt: None,
                 help: None,
             });
@@ -874,27 +705,15 @@ impl Loader {
     }
 
     #[allow(clippy::too_many_lines)]
-    fn dialogue(
-        &mut self,
-        file: raw::DialogueFile,
-        f: usize,
-        cat: &Catalogue,
-        uses: &mut Uses,
-    ) -> Option<Dialogue> {
+    fn dialogue(&mut self, file: raw::DialogueFile, f: usize, cat: &Catalogue, uses: &mut Uses) -> Option<Dialogue> {
         let mut defs = Defs::new();
-        let nodes_raw: Vec<(raw::RawNode, Range<usize>)> = file
-            .nodes
-            .into_iter()
-            .map(|n| (n.get_ref().clone(), n.span()))
-            .collect();
+        let nodes_raw: Vec<(raw::RawNode, Range<usize>)> =
+            file.nodes.into_iter().map(|n| (n.get_ref().clone(), n.span())).collect();
         for (n, _) in &nodes_raw {
             self.define(&mut defs, "nœud", &n.id, f);
         }
-        let index: HashMap<String, usize> = nodes_raw
-            .iter()
-            .enumerate()
-            .map(|(i, (n, _))| (n.id.get_ref().clone(), i))
-            .collect();
+        let index: HashMap<String, usize> =
+            nodes_raw.iter().enumerate().map(|(i, (n, _))| (n.id.get_ref().clone(), i)).collect();
         let node_names: Vec<&str> = index.keys().map(String::as_str).collect::<Vec<_>>();
         let mut ok = true;
         let resolve = |l: &mut Self, target: &str, span: Range<usize>| -> Option<usize> {
@@ -902,26 +721,16 @@ impl Loader {
                 return Some(i);
             }
             let help = did_you_mean(target, node_names.iter().copied());
-            l.err(f, "D003", span, format!("nœud inconnu « {target} »"))
-                .help = help;
+            l.err(f, "D003", span, format!("nœud inconnu « {target} »")).help = help;
             None
         };
-        let start = resolve(
-            self,
-            file.dialogue.start.get_ref(),
-            file.dialogue.start.span(),
-        );
+        let start = resolve(self, file.dialogue.start.get_ref(), file.dialogue.start.span());
         ok &= start.is_some();
-        let slots: BTreeSet<String> = nodes_raw
-            .iter()
-            .filter_map(|(n, _)| n.slot.as_ref().map(|s| s.get_ref().clone()))
-            .collect();
+        let slots: BTreeSet<String> =
+            nodes_raw.iter().filter_map(|(n, _)| n.slot.as_ref().map(|s| s.get_ref().clone())).collect();
         let mut nodes = vec![];
         for (n, span) in &nodes_raw {
-            for id in [&n.say, &n.ask, &n.reformule, &n.confirme]
-                .into_iter()
-                .flatten()
-            {
+            for id in [&n.say, &n.ask, &n.reformule, &n.confirme].into_iter().flatten() {
                 uses.push((id.get_ref().clone(), f, id.span()));
             }
             let answer = match &n.answer {
@@ -929,13 +738,8 @@ impl Loader {
                     Some(k) => Some(k),
                     None => {
                         let help = did_you_mean(a.get_ref(), AnswerKind::NAMES.iter().copied());
-                        self.err(
-                            f,
-                            "D004",
-                            a.span(),
-                            format!("type de réponse inconnu « {} »", a.get_ref()),
-                        )
-                        .help = help;
+                        self.err(f, "D004", a.span(), format!("type de réponse inconnu « {} »", a.get_ref())).help =
+                            help;
                         ok = false;
                         None
                     }
@@ -983,10 +787,7 @@ impl Loader {
                             f,
                             "D009",
                             from.span(),
-                            format!(
-                                "liste de choix inconnue « {} » (possibles : themes, etapes)",
-                                from.get_ref()
-                            ),
+                            format!("liste de choix inconnue « {} » (possibles : themes, etapes)", from.get_ref()),
                         )
                         .help = help;
                         ok = false;
@@ -1000,16 +801,12 @@ impl Loader {
                     aussi: nsp_words(),
                 });
             }
-            if matches!(answer, Some(AnswerKind::Choice | AnswerKind::Multi)) && choices.is_empty()
-            {
+            if matches!(answer, Some(AnswerKind::Choice | AnswerKind::Multi)) && choices.is_empty() {
                 self.err(
                     f,
                     "D006",
                     n.id.span(),
-                    format!(
-                        "le nœud « {} » propose un choix mais n'a pas de « choices »",
-                        n.id.get_ref()
-                    ),
+                    format!("le nœud « {} » propose un choix mais n'a pas de « choices »", n.id.get_ref()),
                 );
                 ok = false;
             }
@@ -1028,13 +825,7 @@ impl Loader {
                 let v = Propose::parse(p.get_ref());
                 if v.is_none() {
                     let help = did_you_mean(p.get_ref(), Propose::NAMES.iter().copied());
-                    self.err(
-                        f,
-                        "D010",
-                        p.span(),
-                        format!("proposition inconnue « {} »", p.get_ref()),
-                    )
-                    .help = help;
+                    self.err(f, "D010", p.span(), format!("proposition inconnue « {} »", p.get_ref())).help = help;
                 }
                 v
             });
@@ -1051,13 +842,7 @@ impl Loader {
                 let v = Action::parse(a.get_ref());
                 if v.is_none() {
                     let help = did_you_mean(a.get_ref(), Action::NAMES.iter().copied());
-                    self.err(
-                        f,
-                        "D010",
-                        a.span(),
-                        format!("action inconnue « {} »", a.get_ref()),
-                    )
-                    .help = help;
+                    self.err(f, "D010", a.span(), format!("action inconnue « {} »", a.get_ref())).help = help;
                 }
                 v
             });
@@ -1080,11 +865,17 @@ impl Loader {
                                 Some(c) => match Condition::parse(c.get_ref()) {
                                     Ok(cond) => {
                                         if !slots.contains(&cond.slot) {
-                                            let help = did_you_mean(
-                                                &cond.slot,
-                                                slots.iter().map(String::as_str),
-                                            );
-                                            self.err(f, "D011", c.span(), format!("la condition lit la case « {} », qu'aucun nœud ne remplit", cond.slot)).help = help;
+                                            let help = did_you_mean(&cond.slot, slots.iter().map(String::as_str));
+                                            self.err(
+                                                f,
+                                                "D011",
+                                                c.span(),
+                                                format!(
+                                                    "la condition lit la case « {} », qu'aucun nœud ne remplit",
+                                                    cond.slot
+                                                ),
+                                            )
+                                            .help = help;
                                             ok = false;
                                         }
                                         Some(cond)
@@ -1119,8 +910,9 @@ impl Loader {
                 next,
             });
         }
-        // Unreachable nodes: a warning, the agent may be drafting.
-        if let Some(start) = start {
+        // Unreachable nodes: a warning, the agent may be drafting. Skipped when a reference is
+        // already broken: every node after it would be reported too.
+        if let (Some(start), true) = (start, ok) {
             let mut seen = vec![false; nodes.len()];
             let mut stack = vec![start];
             while let Some(i) = stack.pop() {
@@ -1139,10 +931,7 @@ impl Loader {
                         f,
                         "D007",
                         n.id.span(),
-                        format!(
-                            "nœud « {} » inatteignable : aucun « next » n'y mène",
-                            n.id.get_ref()
-                        ),
+                        format!("nœud « {} » inatteignable : aucun « next » n'y mène", n.id.get_ref()),
                     );
                 }
             }
@@ -1150,12 +939,7 @@ impl Loader {
         if !ok || defs.len() != nodes.len() {
             return None;
         }
-        Some(Dialogue {
-            id: file.dialogue.id.into_inner(),
-            start: start?,
-            nodes,
-            by_id: index,
-        })
+        Some(Dialogue { id: file.dialogue.id.into_inner(), start: start?, nodes, by_id: index })
     }
 
     // ---- locales ----
@@ -1170,8 +954,7 @@ impl Loader {
             Err(_) => vec![],
         };
         langs.sort();
-        let mut ids_by_lang: HashMap<String, HashMap<String, (usize, Range<usize>)>> =
-            HashMap::new();
+        let mut ids_by_lang: HashMap<String, HashMap<String, (usize, Range<usize>)>> = HashMap::new();
         let mut resources = vec![];
         for lang in &langs {
             let mut res_list = vec![];
@@ -1196,10 +979,7 @@ impl Loader {
                 for (id, span) in message_ids(&self.files[f].text) {
                     if let Some((pf, pspan)) = ids.get(&id).cloned() {
                         let (line, _) = self.files[pf].position(pspan.start);
-                        let help = Some(format!(
-                            "première définition : {}:{line}",
-                            self.files[pf].path.display()
-                        ));
+                        let help = Some(format!("première définition : {}:{line}", self.files[pf].path.display()));
                         let d = self.files[f]
                             .error("F004", span, format!("message « {id} » défini deux fois"))
                             .with_help(help);
@@ -1220,8 +1000,7 @@ impl Loader {
                 path: PathBuf::from(format!("locales/{REFERENCE}")),
                 line: 1,
                 col: 1,
-                message: "aucun message en français : la langue de référence est obligatoire"
-                    .into(),
+                message: "aucun message en français : la langue de référence est obligatoire".into(),
                 excerpt: None,
                 help: None,
             });
@@ -1231,11 +1010,7 @@ impl Loader {
             if !reference.contains_key(id) {
                 let help = did_you_mean(id, known.iter().copied());
                 let d = self.files[*f]
-                    .error(
-                        "F002",
-                        span.clone(),
-                        format!("message inconnu « {id} » dans locales/{REFERENCE}/"),
-                    )
+                    .error("F002", span.clone(), format!("message inconnu « {id} » dans locales/{REFERENCE}/"))
                     .with_help(help);
                 self.diags.push(d);
             }
@@ -1258,10 +1033,7 @@ impl Loader {
             if lang == REFERENCE {
                 continue;
             }
-            let mut missing: Vec<&String> = reference
-                .keys()
-                .filter(|id| !ids.contains_key(*id))
-                .collect();
+            let mut missing: Vec<&String> = reference.keys().filter(|id| !ids.contains_key(*id)).collect();
             missing.sort();
             if !missing.is_empty() {
                 let first = ids.values().next().map(|(f, _)| *f);
@@ -1333,10 +1105,7 @@ fn message_ids(text: &str) -> Vec<(String, Range<usize>)> {
         if first.is_some_and(|c| c.is_ascii_alphabetic()) {
             if let Some(eq) = line.find('=') {
                 let id = line[..eq].trim_end();
-                if id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-                {
+                if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
                     out.push((id.to_owned(), offset..offset + id.len()));
                 }
             }
@@ -1349,26 +1118,18 @@ fn message_ids(text: &str) -> Vec<(String, Range<usize>)> {
 fn find_key(text: &str, within: Range<usize>, key: &str) -> Range<usize> {
     text.get(within.clone())
         .and_then(|t| t.find(key))
-        .map_or(within.start..within.start + 1, |p| {
-            within.start + p..within.start + p + key.len()
-        })
+        .map_or(within.start..within.start + 1, |p| within.start + p..within.start + p + key.len())
 }
 
 fn check_phone(l: &mut Loader, t: &S, f: usize) {
     let digits: String = t.get_ref().chars().filter(char::is_ascii_digit).collect();
-    let shape_ok = t
-        .get_ref()
-        .chars()
-        .all(|c| c.is_ascii_digit() || c == ' ' || c == '+' || c == '.');
+    let shape_ok = t.get_ref().chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '+' || c == '.');
     if digits.len() != 10 || !digits.starts_with('0') || !shape_ok {
         l.err(
             f,
             "C011",
             t.span(),
-            format!(
-                "numéro « {} » invalide : dix chiffres attendus, par exemple 02 33 06 39 00",
-                t.get_ref()
-            ),
+            format!("numéro « {} » invalide : dix chiffres attendus, par exemple 02 33 06 39 00", t.get_ref()),
         );
     }
 }
@@ -1404,11 +1165,7 @@ fn toml_error_fr(msg: &str) -> (&'static str, String, Option<String>) {
     }
     if msg.starts_with("missing field") {
         let wanted = ticks.first().copied().unwrap_or_default();
-        return (
-            "T003",
-            format!("champ obligatoire « {wanted} » manquant"),
-            None,
-        );
+        return ("T003", format!("champ obligatoire « {wanted} » manquant"), None);
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         let rest = rest
@@ -1427,11 +1184,27 @@ fn toml_error_fr(msg: &str) -> (&'static str, String, Option<String>) {
     if msg.contains("data did not match any variant") {
         return ("T001", "valeur de « next » illisible : un nom de nœud entre guillemets, ou une liste de { if = \"…\", goto = \"…\" }".into(), None);
     }
-    (
-        "T001",
-        format!("syntaxe TOML : {}", msg.trim()),
-        Some("voir dialogues/LISEZMOI.md, section « Erreurs fréquentes »".into()),
-    )
+    let mut fr = msg.trim().to_owned();
+    for (en, tr) in [
+        ("invalid basic string", "texte entre guillemets mal fermé"),
+        ("invalid literal string", "texte entre apostrophes mal fermé"),
+        ("invalid string", "texte mal écrit"),
+        ("invalid table header", "en-tête de table invalide"),
+        ("invalid array", "liste invalide"),
+        ("invalid inline table", "table en ligne invalide"),
+        ("invalid key", "clé invalide"),
+        ("unclosed array", "liste non fermée : il manque « ] »"),
+        ("unclosed table", "table non fermée"),
+        ("unexpected content", "contenu inattendu"),
+        ("unexpected end of input", "fin de fichier inattendue"),
+        ("expected newline", "retour à la ligne attendu"),
+        ("string values must be quoted", "les textes doivent être entre guillemets"),
+        ("expected", "attendu :"),
+        ("found", "trouvé :"),
+    ] {
+        fr = fr.replace(en, tr);
+    }
+    ("T001", format!("syntaxe TOML : {fr}"), Some("voir dialogues/LISEZMOI.md, section « Erreurs fréquentes »".into()))
 }
 
 fn fluent_error_fr(kind: &fluent_syntax::parser::ErrorKind) -> String {

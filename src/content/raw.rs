@@ -71,10 +71,7 @@ impl<'de> Deserialize<'de> for RawNext {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawNext, E> {
                 Ok(RawNext::One(v.to_owned()))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<RawNext, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawNext, A::Error> {
                 let mut out = vec![];
                 while let Some(b) = seq.next_element()? {
                     out.push(b);

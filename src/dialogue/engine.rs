@@ -17,16 +17,8 @@ const SHOWN: usize = 6;
 
 /// Runs one turn: `input` is what the person typed, `now` the time in seconds.
 pub fn step(content: &Content, session: &mut Session, input: &str, now: i64) -> Vec<Reply> {
-    let dialogue = content
-        .dialogues
-        .get(&session.dialogue)
-        .unwrap_or_else(|| content.main_dialogue());
-    let mut t = Turn {
-        content,
-        dialogue,
-        s: session,
-        out: vec![],
-    };
+    let dialogue = content.dialogues.get(&session.dialogue).unwrap_or_else(|| content.main_dialogue());
+    let mut t = Turn { content, dialogue, s: session, out: vec![] };
     t.s.updated = now;
     t.run(input);
     t.out
@@ -35,16 +27,8 @@ pub fn step(content: &Content, session: &mut Session, input: &str, now: i64) -> 
 /// What to say to someone coming back to a conversation: where it was, and the question again.
 /// A session whose node no longer exists (the content changed) restarts politely.
 pub fn reprompt(content: &Content, session: &mut Session, now: i64) -> Vec<Reply> {
-    let dialogue = content
-        .dialogues
-        .get(&session.dialogue)
-        .unwrap_or_else(|| content.main_dialogue());
-    let mut t = Turn {
-        content,
-        dialogue,
-        s: session,
-        out: vec![],
-    };
+    let dialogue = content.dialogues.get(&session.dialogue).unwrap_or_else(|| content.main_dialogue());
+    let mut t = Turn { content, dialogue, s: session, out: vec![] };
     t.s.updated = now;
     t.resume();
     t.out
@@ -61,24 +45,13 @@ pub fn upgrade(content: &Content, session: &mut Session) -> Vec<Reply> {
         session.dialogue = crate::content::MAIN_DIALOGUE.to_owned();
         session.node = Some(String::new());
     }
-    let dialogue = content
-        .dialogues
-        .get(&session.dialogue)
-        .unwrap_or_else(|| content.main_dialogue());
-    let lost = session
-        .node
-        .as_deref()
-        .is_some_and(|n| dialogue.node(n).is_none())
+    let dialogue = content.dialogues.get(&session.dialogue).unwrap_or_else(|| content.main_dialogue());
+    let lost = session.node.as_deref().is_some_and(|n| dialogue.node(n).is_none())
         || session.history.iter().any(|n| dialogue.node(n).is_none());
     if !lost {
         return vec![];
     }
-    let mut t = Turn {
-        content,
-        dialogue,
-        s: session,
-        out: vec![],
-    };
+    let mut t = Turn { content, dialogue, s: session, out: vec![] };
     t.reset();
     t.out.push(Reply::say("reprise-contenu-change"));
     t.enter(dialogue.start);
@@ -104,8 +77,9 @@ enum Command {
 fn command(folded: &str) -> Option<Command> {
     let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
     Some(match t {
-        "aide" | "help" | "a l'aide" | "au secours" | "je suis perdu" | "perdu" | "?"
-        | "comment ca marche" => Command::Aide,
+        "aide" | "help" | "a l'aide" | "au secours" | "je suis perdu" | "perdu" | "?" | "comment ca marche" => {
+            Command::Aide
+        }
         "retour"
         | "precedent"
         | "revenir"
@@ -113,12 +87,10 @@ fn command(folded: &str) -> Option<Command> {
         | "question precedente"
         | "revenir en arriere"
         | "retour en arriere" => Command::Retour,
-        "recommencer" | "recommence" | "on recommence" | "reset" | "restart"
-        | "nouvelle demande" | "tout recommencer" | "reprendre a zero" | "recommencer a zero" => {
-            Command::Recommencer
-        }
-        "stop" | "arreter" | "arrete" | "quitter" | "fin" | "au revoir" | "terminer"
-        | "c'est tout" | "bye" | "annuler" => Command::Stop,
+        "recommencer" | "recommence" | "on recommence" | "reset" | "restart" | "nouvelle demande"
+        | "tout recommencer" | "reprendre a zero" | "recommencer a zero" => Command::Recommencer,
+        "stop" | "arreter" | "arrete" | "quitter" | "fin" | "au revoir" | "terminer" | "c'est tout" | "bye"
+        | "annuler" => Command::Stop,
         _ => return None,
     })
 }
@@ -151,8 +123,7 @@ impl Turn<'_> {
         if fresh {
             let first = !self.s.greeted;
             self.s.greeted = true;
-            self.out
-                .push(Reply::say(if first { "accueil" } else { "accueil-retour" }));
+            self.out.push(Reply::say(if first { "accueil" } else { "accueil-retour" }));
             if first {
                 self.out.push(Reply::say("vie-privee"));
             }
@@ -270,21 +241,11 @@ impl Turn<'_> {
 
     /// A pending sub-question. `Some(true)`: handled. `Some(false)`: not about it, go on with the
     /// node. `None`: not understood.
-    fn pending(
-        &mut self,
-        p: &Pending,
-        node: &Node,
-        index: usize,
-        input: &str,
-        folded: &str,
-    ) -> Option<bool> {
+    fn pending(&mut self, p: &Pending, node: &Node, index: usize, input: &str, folded: &str) -> Option<bool> {
         match p {
             Pending::Communes { insee } => {
-                let names: Vec<String> = insee
-                    .iter()
-                    .filter_map(|c| self.content.communes.by_insee(c))
-                    .map(|c| fold(&c.nom))
-                    .collect();
+                let names: Vec<String> =
+                    insee.iter().filter_map(|c| self.content.communes.by_insee(c)).map(|c| fold(&c.nom)).collect();
                 let chosen = choice_index(folded, &names).or_else(|| {
                     let key = name_key(input);
                     names.iter().position(|n| name_key(n) == key)
@@ -304,9 +265,8 @@ impl Turn<'_> {
                     self.s.pending = None;
                     if yes {
                         self.accept(index, node, value.clone(), "");
-                    } else if let Some(v) = self
-                        .parse_answer(node, input, folded)
-                        .filter(|_| parse::number(folded).is_some())
+                    } else if let Some(v) =
+                        self.parse_answer(node, input, folded).filter(|_| parse::number(folded).is_some())
                     {
                         // "non, 900"
                         self.accept(index, node, v, "");
@@ -330,20 +290,17 @@ impl Turn<'_> {
         match kind {
             AnswerKind::Number => parse::number(folded).map(Value::Number),
             AnswerKind::YesNo => parse::yes_no(folded).map(Value::Bool),
-            AnswerKind::Text => (!folded.trim().is_empty())
-                .then(|| Value::Text(input.trim().chars().take(2000).collect())),
+            AnswerKind::Text => {
+                (!folded.trim().is_empty()).then(|| Value::Text(input.trim().chars().take(2000).collect()))
+            }
             AnswerKind::Choice => {
                 let labels = self.labels(node);
-                parse::choice(folded, &node.choices, &labels)
-                    .map(|i| Value::Choice(node.choices[i].value.clone()))
+                parse::choice(folded, &node.choices, &labels).map(|i| Value::Choice(node.choices[i].value.clone()))
             }
             AnswerKind::Multi => {
                 let labels = self.labels(node);
                 parse::multi(folded, &node.choices, &labels).map(|v| {
-                    let mut values: Vec<String> = v
-                        .into_iter()
-                        .map(|i| node.choices[i].value.clone())
-                        .collect();
+                    let mut values: Vec<String> = v.into_iter().map(|i| node.choices[i].value.clone()).collect();
                     // "aucun" or "nsp" beside real statuses means the real ones.
                     if values.len() > 1 {
                         values.retain(|v| v != "aucun" && v != "nsp");
@@ -362,39 +319,25 @@ impl Turn<'_> {
         match communes.lookup(input) {
             Lookup::Found(i) => Some(Value::Commune(communes.manche[i].insee.clone())),
             Lookup::Several(list) => {
-                let insee: Vec<String> = list
-                    .iter()
-                    .map(|&i| communes.manche[i].insee.clone())
-                    .collect();
+                let insee: Vec<String> = list.iter().map(|&i| communes.manche[i].insee.clone()).collect();
                 let choices = list
                     .iter()
                     .enumerate()
                     .map(|(n, &i)| {
                         let c = &communes.manche[i];
                         let cp = c.codes_postaux.first().cloned().unwrap_or_default();
-                        ChoiceView {
-                            n: n + 1,
-                            label: Label::Text(format!("{} ({cp})", c.nom)),
-                            value: c.insee.clone(),
-                        }
+                        ChoiceView { n: n + 1, label: Label::Text(format!("{} ({cp})", c.nom)), value: c.insee.clone() }
                     })
                     .collect();
                 self.s.pending = Some(Pending::Communes { insee });
-                self.out.push(Reply::Ask {
-                    id: "commune-plusieurs".into(),
-                    args: vec![],
-                    choices,
-                });
+                self.out.push(Reply::Ask { id: "commune-plusieurs".into(), args: vec![], choices });
                 None
             }
             Lookup::Outside(list) => {
                 let a = &communes.ailleurs[list[0]];
                 self.out.push(Reply::say_with(
                     "commune-hors-manche",
-                    vec![
-                        ("commune", Arg::Text(a.nom.clone())),
-                        ("departement", Arg::Text(a.departement_nom.clone())),
-                    ],
+                    vec![("commune", Arg::Text(a.nom.clone())), ("departement", Arg::Text(a.departement_nom.clone()))],
                 ));
                 Some(Value::Ailleurs {
                     nom: a.nom.clone(),
@@ -407,10 +350,7 @@ impl Turn<'_> {
     }
 
     fn labels(&self, node: &Node) -> Vec<String> {
-        node.choices
-            .iter()
-            .map(|c| fold(&self.label_text(&c.label)))
-            .collect()
+        node.choices.iter().map(|c| fold(&self.label_text(&c.label))).collect()
     }
 
     fn label_text(&self, label: &Label) -> String {
@@ -456,21 +396,14 @@ impl Turn<'_> {
                 AnswerKind::Choice => {
                     let labels = self.labels(n);
                     let (choices, labels) = extractable(n, &labels);
-                    parse::longest_phrase(folded, &choices, &labels)
-                        .map(|c| Value::Choice(choices[c].value.clone()))
+                    parse::longest_phrase(folded, &choices, &labels).map(|c| Value::Choice(choices[c].value.clone()))
                 }
                 AnswerKind::Multi => {
                     let labels = self.labels(n);
                     let (choices, labels) = extractable(n, &labels);
                     let found = parse::all_phrases(folded, &choices, &labels);
-                    (!found.is_empty()).then(|| {
-                        Value::Multi(
-                            found
-                                .into_iter()
-                                .map(|c| choices[c].value.clone())
-                                .collect(),
-                        )
-                    })
+                    (!found.is_empty())
+                        .then(|| Value::Multi(found.into_iter().map(|c| choices[c].value.clone()).collect()))
                 }
                 AnswerKind::YesNo | AnswerKind::Text => None,
             };
@@ -520,10 +453,7 @@ impl Turn<'_> {
     /// From the current node, skip nodes whose answer is already known, then ask.
     fn skip_known(&mut self) {
         if let Some((i, n)) = self.current() {
-            let known = n
-                .slot
-                .as_ref()
-                .is_some_and(|s| self.s.slots.contains_key(s));
+            let known = n.slot.as_ref().is_some_and(|s| self.s.slots.contains_key(s));
             if known {
                 self.go_next(i);
             } else {
@@ -536,12 +466,7 @@ impl Turn<'_> {
     fn enter(&mut self, mut index: usize) {
         for _ in 0..=self.dialogue.nodes.len() * 2 {
             let node = self.dialogue.nodes[index].clone();
-            if node.answer.is_some()
-                && node
-                    .slot
-                    .as_ref()
-                    .is_some_and(|s| self.s.slots.contains_key(s))
-            {
+            if node.answer.is_some() && node.slot.as_ref().is_some_and(|s| self.s.slots.contains_key(s)) {
                 match self.next_of(index) {
                     Some(t) => {
                         index = t;
@@ -551,10 +476,7 @@ impl Turn<'_> {
                 }
             }
             if let Some(say) = &node.say {
-                self.out.push(Reply::Say {
-                    id: say.clone(),
-                    args: self.args(),
-                });
+                self.out.push(Reply::Say { id: say.clone(), args: self.args() });
             }
             match node.action {
                 Some(Action::Resultats) => {
@@ -572,22 +494,10 @@ impl Turn<'_> {
                     let args = self.proposal_args(&node, &value);
                     self.s.pending = Some(Pending::Confirm { value });
                     let choices = vec![
-                        ChoiceView {
-                            n: 1,
-                            label: Label::Message("oui".into()),
-                            value: "oui".into(),
-                        },
-                        ChoiceView {
-                            n: 2,
-                            label: Label::Message("non".into()),
-                            value: "non".into(),
-                        },
+                        ChoiceView { n: 1, label: Label::Message("oui".into()), value: "oui".into() },
+                        ChoiceView { n: 2, label: Label::Message("non".into()), value: "non".into() },
                     ];
-                    self.out.push(Reply::Ask {
-                        id: node.confirme.clone().unwrap_or_default(),
-                        args,
-                        choices,
-                    });
+                    self.out.push(Reply::Ask { id: node.confirme.clone().unwrap_or_default(), args, choices });
                 } else {
                     self.ask(&node);
                 }
@@ -621,12 +531,7 @@ impl Turn<'_> {
             Value::Multi(v) => {
                 let names: Vec<String> = v
                     .iter()
-                    .map(|s| {
-                        self.content
-                            .catalogue
-                            .statut(s)
-                            .map_or_else(|| s.clone(), |x| x.nom.clone())
-                    })
+                    .map(|s| self.content.catalogue.statut(s).map_or_else(|| s.clone(), |x| x.nom.clone()))
                     .collect();
                 args.push(("valeur", Arg::Text(names.join(", "))));
             }
@@ -657,21 +562,13 @@ impl Turn<'_> {
         node.choices
             .iter()
             .enumerate()
-            .map(|(i, c)| ChoiceView {
-                n: i + 1,
-                label: c.label.clone(),
-                value: c.value.clone(),
-            })
+            .map(|(i, c)| ChoiceView { n: i + 1, label: c.label.clone(), value: c.value.clone() })
             .collect()
     }
 
     fn ask(&mut self, node: &Node) {
         let id = node.ask.clone().unwrap_or_default();
-        self.out.push(Reply::Ask {
-            id,
-            args: self.args(),
-            choices: self.choices(node),
-        });
+        self.out.push(Reply::Ask { id, args: self.args(), choices: self.choices(node) });
     }
 
     fn ask_current(&mut self) {
@@ -683,22 +580,10 @@ impl Turn<'_> {
         if let Some(Pending::Confirm { value }) = self.s.pending.clone() {
             let args = self.proposal_args(&node, &value);
             let choices = vec![
-                ChoiceView {
-                    n: 1,
-                    label: Label::Message("oui".into()),
-                    value: "oui".into(),
-                },
-                ChoiceView {
-                    n: 2,
-                    label: Label::Message("non".into()),
-                    value: "non".into(),
-                },
+                ChoiceView { n: 1, label: Label::Message("oui".into()), value: "oui".into() },
+                ChoiceView { n: 2, label: Label::Message("non".into()), value: "non".into() },
             ];
-            self.out.push(Reply::Ask {
-                id: node.confirme.clone().unwrap_or_default(),
-                args,
-                choices,
-            });
+            self.out.push(Reply::Ask { id: node.confirme.clone().unwrap_or_default(), args, choices });
             return;
         }
         self.s.pending = None;
@@ -715,32 +600,19 @@ impl Turn<'_> {
         self.s.misses = self.s.misses.saturating_add(1);
         let kind = node.answer.unwrap_or(AnswerKind::Text);
         let id = if self.s.misses % 2 == 1 {
-            node.reformule
-                .clone()
-                .unwrap_or_else(|| format!("incompris-{}", kind.message_suffix()))
+            node.reformule.clone().unwrap_or_else(|| format!("incompris-{}", kind.message_suffix()))
         } else {
             "incompris-encore".to_owned()
         };
         let choices = match &self.s.pending {
             Some(Pending::Confirm { .. }) => vec![
-                ChoiceView {
-                    n: 1,
-                    label: Label::Message("oui".into()),
-                    value: "oui".into(),
-                },
-                ChoiceView {
-                    n: 2,
-                    label: Label::Message("non".into()),
-                    value: "non".into(),
-                },
+                ChoiceView { n: 1, label: Label::Message("oui".into()), value: "oui".into() },
+                ChoiceView { n: 2, label: Label::Message("non".into()), value: "non".into() },
             ],
             _ => self.choices(node),
         };
         if matches!(self.s.pending, Some(Pending::Confirm { .. })) {
-            self.out.push(Reply::Say {
-                id: "incompris-oui-non".into(),
-                args: vec![],
-            });
+            self.out.push(Reply::Say { id: "incompris-oui-non".into(), args: vec![] });
             let args = self.s.pending.clone().map(|p| match p {
                 Pending::Confirm { value } => self.proposal_args(node, &value),
                 Pending::Communes { .. } => vec![],
@@ -752,11 +624,7 @@ impl Turn<'_> {
             });
             return;
         }
-        self.out.push(Reply::Ask {
-            id,
-            args: self.args(),
-            choices,
-        });
+        self.out.push(Reply::Ask { id, args: self.args(), choices });
     }
 
     fn command(&mut self, c: Command) {
@@ -765,8 +633,7 @@ impl Turn<'_> {
                 match self.current() {
                     Some((_, node)) if node.answer.is_some() => {
                         let kind = node.answer.unwrap_or(AnswerKind::Text);
-                        self.out
-                            .push(Reply::say(&format!("aide-{}", kind.message_suffix())));
+                        self.out.push(Reply::say(&format!("aide-{}", kind.message_suffix())));
                         self.out.push(Reply::say("aide-generale"));
                     }
                     _ => self.out.push(Reply::say("aide-resultats")),
@@ -819,11 +686,7 @@ impl Turn<'_> {
             Some(Value::Multi(v)) => Some(v.iter().filter(|s| *s != "aucun").cloned().collect()),
             _ => None,
         };
-        for (slot, field) in [
-            ("theme", &mut p.theme),
-            ("etape", &mut p.etape),
-            ("besoin", &mut p.besoin),
-        ] {
+        for (slot, field) in [("theme", &mut p.theme), ("etape", &mut p.etape), ("besoin", &mut p.besoin)] {
             if let Some(Value::Choice(c)) = self.s.slots.get(slot) {
                 if c != "nsp" {
                     *field = Some(c.clone());
@@ -846,10 +709,7 @@ impl Turn<'_> {
                 a_verifier: m.a_verifier.clone(),
             })
             .collect();
-        let regles_anct = matches
-            .iter()
-            .take(SHOWN)
-            .any(|m| cat.dispositifs[m.dispositif].regles_anct);
+        let regles_anct = matches.iter().take(SHOWN).any(|m| cat.dispositifs[m.dispositif].regles_anct);
         let travaux = p.etape.as_deref() == Some("realisation");
         let upstream = p
             .etape
@@ -858,11 +718,7 @@ impl Turn<'_> {
             .zip(cat.etape_rank("montage"))
             .is_some_and(|(e, m)| e < m);
         let suite_financement = if upstream {
-            let later = Profil {
-                etape: Some("realisation".into()),
-                besoin: Some("financement".into()),
-                ..p.clone()
-            };
+            let later = Profil { etape: Some("realisation".into()), besoin: Some("financement".into()), ..p.clone() };
             match_profil(cat, &later)
                 .iter()
                 .map(|m| &cat.dispositifs[m.dispositif])
@@ -887,34 +743,24 @@ impl Turn<'_> {
     fn explain_statuts(&mut self) {
         let (commune, connus) = match self.s.slots.get("commune") {
             Some(Value::Commune(insee)) => match self.content.communes.by_insee(insee) {
-                Some(c) => (
-                    Some(c.nom.clone()),
-                    c.statuts.iter().map(|(s, _)| s.clone()).collect(),
-                ),
+                Some(c) => (Some(c.nom.clone()), c.statuts.iter().map(|(s, _)| s.clone()).collect()),
                 None => (None, vec![]),
             },
             _ => (None, vec![]),
         };
         if !connus.is_empty() {
             // The data knows: use it, the person may correct it with "retour".
-            self.s
-                .slots
-                .insert("statuts".into(), Value::Multi(connus.clone()));
+            self.s.slots.insert("statuts".into(), Value::Multi(connus.clone()));
         }
         self.out.push(Reply::Statuts { commune, connus });
     }
 
     fn details(&mut self, n: usize) {
         match self.s.results.get(n.wrapping_sub(1)) {
-            Some(id) => self.out.push(Reply::Details {
-                dispositif: id.clone(),
-            }),
+            Some(id) => self.out.push(Reply::Details { dispositif: id.clone() }),
             None => self.out.push(Reply::say_with(
                 "details-introuvable",
-                vec![(
-                    "nombre",
-                    Arg::Number(i64::try_from(self.s.results.len()).unwrap_or(0)),
-                )],
+                vec![("nombre", Arg::Number(i64::try_from(self.s.results.len()).unwrap_or(0)))],
             )),
         }
     }
@@ -922,10 +768,7 @@ impl Turn<'_> {
     fn why_not(&mut self, name: &str) {
         let cat = &self.content.catalogue;
         let Some(index) = quick::find_dispositif(self.content, name) else {
-            self.out.push(Reply::say_with(
-                "pourquoi-pas-introuvable",
-                vec![("nom", Arg::Text(name.to_owned()))],
-            ));
+            self.out.push(Reply::say_with("pourquoi-pas-introuvable", vec![("nom", Arg::Text(name.to_owned()))]));
             self.ask_current_if_pending_question();
             return;
         };
@@ -933,60 +776,39 @@ impl Turn<'_> {
         let p = self.profil();
         let mut args: Args = vec![("nom", Arg::Text(d.nom.clone()))];
         let id = match evaluate(cat, index, &p) {
-            Ok(_) if d.id == GUICHET_UNIQUE || self.s.results.contains(&d.id) => {
-                "pourquoi-pas-retenu"
-            }
+            Ok(_) if d.id == GUICHET_UNIQUE || self.s.results.contains(&d.id) => "pourquoi-pas-retenu",
             Ok(_) if p == Profil::default() => "pourquoi-pas-profil",
             Ok(_) => "pourquoi-pas-retenu",
             Err(Echec::PopulationMax { max, population }) => {
                 args.push(("max", Arg::Text(format_number(i64::from(max) + 1))));
-                args.push((
-                    "population",
-                    Arg::Text(format_number(i64::from(population))),
-                ));
+                args.push(("population", Arg::Text(format_number(i64::from(population)))));
                 "pourquoi-pas-population-max"
             }
             Err(Echec::PopulationMin { min, population }) => {
                 args.push(("min", Arg::Text(format_number(i64::from(min)))));
-                args.push((
-                    "population",
-                    Arg::Text(format_number(i64::from(population))),
-                ));
+                args.push(("population", Arg::Text(format_number(i64::from(population)))));
                 "pourquoi-pas-population-min"
             }
             Err(Echec::StatutRequis(list)) => {
-                let names: Vec<String> = list
-                    .iter()
-                    .map(|s| cat.statut(s).map_or_else(|| s.clone(), |x| x.nom.clone()))
-                    .collect();
+                let names: Vec<String> =
+                    list.iter().map(|s| cat.statut(s).map_or_else(|| s.clone(), |x| x.nom.clone())).collect();
                 args.push(("statut", Arg::Text(names.join(" ou "))));
                 "pourquoi-pas-statut-requis"
             }
             Err(Echec::StatutExclu(s)) => {
-                args.push((
-                    "statut",
-                    Arg::Text(cat.statut(&s).map_or(s.clone(), |x| x.nom.clone())),
-                ));
+                args.push(("statut", Arg::Text(cat.statut(&s).map_or(s.clone(), |x| x.nom.clone()))));
                 "pourquoi-pas-statut-exclu"
             }
             Err(Echec::Departement) => "pourquoi-pas-departement",
             Err(Echec::Theme) => {
-                let themes: Vec<String> = d
-                    .themes
-                    .iter()
-                    .filter_map(|t| cat.theme(t))
-                    .map(|t| t.nom.to_lowercase())
-                    .collect();
+                let themes: Vec<String> =
+                    d.themes.iter().filter_map(|t| cat.theme(t)).map(|t| t.nom.to_lowercase()).collect();
                 args.push(("themes", Arg::Text(themes.join(", "))));
                 "pourquoi-pas-theme"
             }
             Err(Echec::Etape) => {
-                let etapes: Vec<String> = d
-                    .etapes
-                    .iter()
-                    .filter_map(|t| cat.etape(t))
-                    .map(|t| t.nom.to_lowercase())
-                    .collect();
+                let etapes: Vec<String> =
+                    d.etapes.iter().filter_map(|t| cat.etape(t)).map(|t| t.nom.to_lowercase()).collect();
                 args.push(("etapes", Arg::Text(etapes.join(", "))));
                 "pourquoi-pas-etape"
             }
@@ -1017,45 +839,26 @@ impl Turn<'_> {
     }
 }
 
-/// Choices usable to read an answer out of a sentence: no yes/no words, no bare "aucun".
+/// Choices usable to read an answer out of a sentence: never "don't know" (an answer to a
+/// question, not something said in passing), and no bare words like "non" or "aucun" that
+/// sentences use for other things ("pas de programme" is kept).
 fn extractable(n: &Node, labels: &[String]) -> (Vec<super::model::Choice>, Vec<String>) {
-    const TOO_COMMON: &[&str] = &[
-        "non",
-        "oui",
-        "aucun",
-        "rien",
-        "autre",
-        "nsp",
-        "inconnu",
-        "ne sais pas",
-        "sais pas",
-    ];
-    let choices: Vec<super::model::Choice> = n
-        .choices
-        .iter()
-        .map(|c| super::model::Choice {
+    const TOO_COMMON: &[&str] =
+        &["non", "oui", "aucun", "aucune", "rien", "autre", "inconnu", "non aucun", "pas concerne"];
+    let mut choices = vec![];
+    let mut kept = vec![];
+    for (c, l) in n.choices.iter().zip(labels) {
+        if c.value == "nsp" {
+            continue;
+        }
+        choices.push(super::model::Choice {
             value: c.value.clone(),
             label: c.label.clone(),
-            aussi: c
-                .aussi
-                .iter()
-                .filter(|a| !TOO_COMMON.contains(&a.as_str()))
-                .cloned()
-                .collect(),
-        })
-        .collect();
-    // The value itself ("pvd") is matched by phrases(); a label of data ("Tourisme") too.
-    let labels = labels
-        .iter()
-        .map(|l| {
-            if TOO_COMMON.contains(&l.as_str()) {
-                String::new()
-            } else {
-                l.clone()
-            }
-        })
-        .collect();
-    (choices, labels)
+            aussi: c.aussi.iter().filter(|a| !TOO_COMMON.contains(&a.as_str())).cloned().collect(),
+        });
+        kept.push(if TOO_COMMON.contains(&l.as_str()) { String::new() } else { l.clone() });
+    }
+    (choices, kept)
 }
 
 fn choice_index(folded: &str, names: &[String]) -> Option<usize> {
@@ -1079,12 +882,7 @@ fn details_request(folded: &str) -> Option<usize> {
         "infos",
     ] {
         if let Some(rest) = t.strip_prefix(p) {
-            let rest = rest
-                .trim()
-                .trim_start_matches("n°")
-                .trim_start_matches("du ")
-                .trim_start_matches("le ")
-                .trim();
+            let rest = rest.trim().trim_start_matches("n°").trim_start_matches("du ").trim_start_matches("le ").trim();
             if let Ok(n) = rest.parse() {
                 return Some(n);
             }
@@ -1095,9 +893,7 @@ fn details_request(folded: &str) -> Option<usize> {
 
 /// "pourquoi pas X ?", "pourquoi je n'ai pas X", "et X, pourquoi pas ?"
 fn why_not_request(folded: &str) -> Option<&str> {
-    let t = folded
-        .trim_end_matches(|c: char| !c.is_alphanumeric())
-        .trim();
+    let t = folded.trim_end_matches(|c: char| !c.is_alphanumeric()).trim();
     for p in [
         "pourquoi pas les ",
         "pourquoi pas la ",
@@ -1137,10 +933,7 @@ mod tests {
         assert_eq!(details_request("details 2"), Some(2));
         assert_eq!(details_request("detail n°3"), Some(3));
         assert_eq!(details_request("details"), None);
-        assert_eq!(
-            why_not_request("pourquoi pas les petites centralites ?"),
-            Some("petites centralites")
-        );
+        assert_eq!(why_not_request("pourquoi pas les petites centralites ?"), Some("petites centralites"));
         assert_eq!(why_not_request("pourquoi pas"), None);
     }
 }

@@ -18,8 +18,7 @@ pub enum AnswerKind {
 }
 
 impl AnswerKind {
-    pub const NAMES: &'static [&'static str] =
-        &["commune", "number", "choice", "multi", "yes-no", "text"];
+    pub const NAMES: &'static [&'static str] = &["commune", "number", "choice", "multi", "yes-no", "text"];
 
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
@@ -158,15 +157,9 @@ impl Condition {
             }
         };
         if matches!(op, Op::Lt | Op::Le | Op::Gt | Op::Ge) && value.parse::<i64>().is_err() {
-            return Err(format!(
-                "« {value} » n'est pas un nombre : les opérateurs <, <=, >, >= comparent des nombres"
-            ));
+            return Err(format!("« {value} » n'est pas un nombre : les opérateurs <, <=, >, >= comparent des nombres"));
         }
-        Ok(Self {
-            slot: slot.to_owned(),
-            op,
-            value: value.to_owned(),
-        })
+        Ok(Self { slot: slot.to_owned(), op, value: value.to_owned() })
     }
 }
 
@@ -249,9 +242,7 @@ impl Value {
             (Self::Multi(v), Op::Ne) => !v.iter().any(|x| x == wanted),
             (Self::Choice(s) | Self::Text(s) | Self::Commune(s), Op::Eq) => s == wanted,
             (Self::Choice(s) | Self::Text(s) | Self::Commune(s), Op::Ne) => s != wanted,
-            (Self::Text(s), Op::Contient) => {
-                crate::text::fold(s).contains(&crate::text::fold(wanted))
-            }
+            (Self::Text(s), Op::Contient) => crate::text::fold(s).contains(&crate::text::fold(wanted)),
             (Self::Bool(b), Op::Eq) => *b == matches!(wanted, "oui" | "vrai" | "true"),
             (Self::Bool(b), Op::Ne) => *b != matches!(wanted, "oui" | "vrai" | "true"),
             (Self::Ailleurs { .. }, Op::Eq) => wanted == "hors-manche",
@@ -269,11 +260,7 @@ mod tests {
     fn conditions_parse() {
         assert_eq!(
             Condition::parse("statuts contient nsp").unwrap(),
-            Condition {
-                slot: "statuts".into(),
-                op: Op::Contient,
-                value: "nsp".into()
-            }
+            Condition { slot: "statuts".into(), op: Op::Contient, value: "nsp".into() }
         );
         assert_eq!(Condition::parse("theme connu").unwrap().op, Op::Connu);
         assert!(Condition::parse("population < beaucoup").is_err());

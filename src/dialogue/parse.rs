@@ -36,8 +36,7 @@ pub fn number(folded: &str) -> Option<i64> {
     let value = match (frac, unit) {
         (Some(f), true) => {
             let scale = 10_i64.checked_pow(u32::try_from(f.len()).ok()?)?;
-            int.checked_mul(1000)?
-                .checked_add(f.parse::<i64>().ok()?.checked_mul(1000)? / scale)?
+            int.checked_mul(1000)?.checked_add(f.parse::<i64>().ok()?.checked_mul(1000)? / scale)?
         }
         (None, true) => int.checked_mul(1000)?,
         // "1,5" without unit: not a count of inhabitants; keep the whole part.
@@ -110,8 +109,7 @@ pub fn yes_no(folded: &str) -> Option<bool> {
     if NO.contains(&t) || t.starts_with("non ") || t.starts_with("non,") || t.starts_with("nan ") {
         return Some(false);
     }
-    if YES.contains(&t) || t.starts_with("oui ") || t.starts_with("oui,") || t.starts_with("ouais ")
-    {
+    if YES.contains(&t) || t.starts_with("oui ") || t.starts_with("oui,") || t.starts_with("ouais ") {
         return Some(true);
     }
     // A small typo in a one-word answer: "ouii", "nonn".
@@ -128,9 +126,7 @@ pub fn yes_no(folded: &str) -> Option<bool> {
 
 /// Phrases of a choice, folded: its value, its label text and its synonyms.
 fn phrases<'a>(c: &'a Choice, label: &'a str) -> impl Iterator<Item = &'a str> {
-    std::iter::once(c.value.as_str())
-        .chain(std::iter::once(label))
-        .chain(c.aussi.iter().map(String::as_str))
+    std::iter::once(c.value.as_str()).chain(std::iter::once(label)).chain(c.aussi.iter().map(String::as_str))
 }
 
 /// One choice among `choices` (`labels` are their folded display texts, same order).
@@ -145,9 +141,7 @@ pub fn choice(folded: &str, choices: &[Choice], labels: &[String]) -> Option<usi
     }
     // Whole answer equals a phrase.
     for (i, c) in choices.iter().enumerate() {
-        if phrases(c, &labels[i])
-            .any(|p| p == t || crate::text::fold(&p.replace('-', " ")) == t.replace('-', " "))
-        {
+        if phrases(c, &labels[i]).any(|p| p == t || crate::text::fold(&p.replace('-', " ")) == t.replace('-', " ")) {
             return Some(i);
         }
     }
@@ -188,10 +182,7 @@ pub fn longest_phrase(t: &str, choices: &[Choice], labels: &[String]) -> Option<
     let mut tie = false;
     for (i, c) in choices.iter().enumerate() {
         for p in phrases(c, &labels[i]) {
-            if p.chars().count() < 3
-                || p.chars().all(|c| c.is_ascii_digit())
-                || !contains_phrase(t, p)
-            {
+            if p.chars().count() < 3 || p.chars().all(|c| c.is_ascii_digit()) || !contains_phrase(t, p) {
                 continue;
             }
             match best {
@@ -210,37 +201,27 @@ pub fn longest_phrase(t: &str, choices: &[Choice], labels: &[String]) -> Option<
 /// Several choices: "1 et 3", "PVD et villages d'avenir", "pvd, acv".
 #[must_use]
 pub fn multi(folded: &str, choices: &[Choice], labels: &[String]) -> Option<Vec<usize>> {
-    let mut out = vec![];
-    if let Some(i) = choice(folded, choices, labels) {
-        out.push(i);
-        return Some(out);
-    }
-    for part in folded
+    // Each part on its own: "1, 3", "pvd et acv".
+    let parts: Vec<&str> = folded
         .split([',', ';', '+', '/', '&'])
         .flat_map(|p| p.split(" et "))
         .flat_map(|p| p.split(" ou "))
-    {
-        let part = part.trim();
-        if part.is_empty() {
-            continue;
-        }
-        let found = choice(part, choices, labels).map(|i| vec![i]).or_else(|| {
-            let all = all_phrases(part, choices, labels);
-            (!all.is_empty()).then_some(all)
-        });
-        match found {
-            Some(v) => {
-                for i in v {
-                    if !out.contains(&i) {
-                        out.push(i);
-                    }
-                }
-            }
-            None if part.split_whitespace().count() <= 2 && part.len() > 3 => return None,
-            None => {}
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() > 1 {
+        let each: Option<Vec<usize>> = parts.iter().map(|p| choice(p, choices, labels)).collect();
+        if let Some(mut v) = each {
+            v.dedup();
+            return Some(v);
         }
     }
-    (!out.is_empty()).then_some(out)
+    // Every choice named in a sentence: "on est petites villes de demain et villages d'avenir".
+    let named = all_phrases(folded, choices, labels);
+    if !named.is_empty() {
+        return Some(named);
+    }
+    choice(folded, choices, labels).map(|i| vec![i])
 }
 
 /// Every choice with a phrase in the text (for a sentence naming several).
@@ -248,25 +229,16 @@ pub fn multi(folded: &str, choices: &[Choice], labels: &[String]) -> Option<Vec<
 pub fn all_phrases(t: &str, choices: &[Choice], labels: &[String]) -> Vec<usize> {
     (0..choices.len())
         .filter(|&i| {
-            phrases(&choices[i], &labels[i]).any(|p| {
-                p.chars().count() >= 3
-                    && !p.chars().all(|c| c.is_ascii_digit())
-                    && contains_phrase(t, p)
-            })
+            phrases(&choices[i], &labels[i])
+                .any(|p| p.chars().count() >= 3 && !p.chars().all(|c| c.is_ascii_digit()) && contains_phrase(t, p))
         })
         .collect()
 }
 
 /// "2", "2.", "n°2", "le 2", "numero 2", "choix 2".
 fn choice_number(t: &str) -> Option<usize> {
-    let t = t
-        .strip_prefix("n°")
-        .or_else(|| t.strip_prefix("no "))
-        .unwrap_or(t);
-    let t = ["le ", "la ", "numero ", "choix ", "reponse "]
-        .iter()
-        .find_map(|p| t.strip_prefix(p))
-        .unwrap_or(t);
+    let t = t.strip_prefix("n°").or_else(|| t.strip_prefix("no ")).unwrap_or(t);
+    let t = ["le ", "la ", "numero ", "choix ", "reponse "].iter().find_map(|p| t.strip_prefix(p)).unwrap_or(t);
     let t = t.trim_end_matches(['.', ')']).trim();
     if t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit()) {
         return t.parse().ok();
@@ -301,24 +273,13 @@ mod tests {
 
     #[test]
     fn population_needs_a_unit_in_a_sentence() {
-        assert_eq!(
-            population_in_sentence(&fold("une commune de 800 habitants")),
-            Some(800)
-        );
+        assert_eq!(population_in_sentence(&fold("une commune de 800 habitants")), Some(800));
         assert_eq!(population_in_sentence(&fold("on a 2 projets")), None);
     }
 
     #[test]
     fn yes_and_no() {
-        for y in [
-            "oui",
-            "Ouais",
-            "ok",
-            "oui merci",
-            "c'est bien ça",
-            "ouii",
-            "tout à fait",
-        ] {
+        for y in ["oui", "Ouais", "ok", "oui merci", "c'est bien ça", "ouii", "tout à fait"] {
             assert_eq!(yes_no(&fold(y)), Some(true), "{y}");
         }
         for n in ["non", "non merci", "Nan", "pas du tout", "non, 900"] {
@@ -334,10 +295,7 @@ mod tests {
             aussi: aussi.iter().map(|s| fold(s)).collect(),
         };
         let c = vec![
-            mk(
-                "pvd",
-                &["petites villes de demain", "petite ville de demain"],
-            ),
+            mk("pvd", &["petites villes de demain", "petite ville de demain"]),
             mk("acv", &["action coeur de ville"]),
             mk("vda", &["villages d'avenir", "village d'avenir"]),
             mk("aucun", &["pas de programme", "aucun programme"]),
@@ -360,10 +318,7 @@ mod tests {
         assert_eq!(choice("n°3", &c, &l), Some(2));
         assert_eq!(choice("9", &c, &l), None);
         assert_eq!(choice(&fold("Action Cœur de Ville"), &c, &l), Some(1));
-        assert_eq!(
-            choice(&fold("on est en petites villes de demain"), &c, &l),
-            Some(0)
-        );
+        assert_eq!(choice(&fold("on est en petites villes de demain"), &c, &l), Some(0));
         assert_eq!(choice(&fold("vilages d'avenir"), &c, &l), Some(2));
         assert_eq!(choice(&fold("pas de programme"), &c, &l), Some(3));
         assert_eq!(choice(&fold("je sais pas"), &c, &l), Some(4));
@@ -373,10 +328,7 @@ mod tests {
     #[test]
     fn several_choices() {
         let (c, l) = choices();
-        assert_eq!(
-            multi(&fold("PVD et Villages d'avenir"), &c, &l),
-            Some(vec![0, 2])
-        );
+        assert_eq!(multi(&fold("PVD et Villages d'avenir"), &c, &l), Some(vec![0, 2]));
         assert_eq!(multi("1, 3", &c, &l), Some(vec![0, 2]));
         assert_eq!(multi("pvd", &c, &l), Some(vec![0]));
     }

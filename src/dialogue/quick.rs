@@ -99,37 +99,20 @@ pub fn answer(content: &Content, input: &str, strength: Strength) -> Option<Vec<
         }
         Doc::Theme(i) => {
             let theme = &content.catalogue.themes[i];
-            out.push(Reply::say_with(
-                "question-theme",
-                vec![("theme", Arg::Text(theme.nom.to_lowercase()))],
-            ));
-            let p = Profil {
-                theme: Some(theme.id.clone()),
-                ..Profil::default()
-            };
+            out.push(Reply::say_with("question-theme", vec![("theme", Arg::Text(theme.nom.to_lowercase()))]));
+            let p = Profil { theme: Some(theme.id.clone()), ..Profil::default() };
             let best = match_profil(&content.catalogue, &p);
             let specific: Vec<usize> = best
                 .iter()
-                .filter(|m| {
-                    content.catalogue.dispositifs[m.dispositif]
-                        .themes
-                        .contains(&theme.id)
-                })
+                .filter(|m| content.catalogue.dispositifs[m.dispositif].themes.contains(&theme.id))
                 .map(|m| m.dispositif)
                 .collect();
             if let Some(&d) = specific.first().or(best.first().map(|m| &m.dispositif)) {
-                out.push(Reply::Dispositif {
-                    dispositif: content.catalogue.dispositifs[d].id.clone(),
-                });
+                out.push(Reply::Dispositif { dispositif: content.catalogue.dispositifs[d].id.clone() });
                 shown.push(Doc::Dispositif(d));
             }
             // The other dispositifs of the theme come before unrelated hits.
-            let also: Vec<Doc> = specific
-                .iter()
-                .skip(1)
-                .take(2)
-                .map(|&d| Doc::Dispositif(d))
-                .collect();
+            let also: Vec<Doc> = specific.iter().skip(1).take(2).map(|&d| Doc::Dispositif(d)).collect();
             if !also.is_empty() {
                 out.push(Reply::VoirAussi(also));
                 return Some(out);
@@ -146,19 +129,12 @@ pub fn answer(content: &Content, input: &str, strength: Strength) -> Option<Vec<
 
 fn card(content: &Content, doc: Doc) -> Reply {
     match doc {
-        Doc::Dispositif(i) => Reply::Dispositif {
-            dispositif: content.catalogue.dispositifs[i].id.clone(),
-        },
-        Doc::Acteur(i) => Reply::Card {
-            acteur: content.catalogue.acteurs[i].id.clone(),
-        },
+        Doc::Dispositif(i) => Reply::Dispositif { dispositif: content.catalogue.dispositifs[i].id.clone() },
+        Doc::Acteur(i) => Reply::Card { acteur: content.catalogue.acteurs[i].id.clone() },
         Doc::Sigle(i) => Reply::Sigle { index: i },
         Doc::Theme(i) => Reply::say_with(
             "question-theme",
-            vec![(
-                "theme",
-                Arg::Text(content.catalogue.themes[i].nom.to_lowercase()),
-            )],
+            vec![("theme", Arg::Text(content.catalogue.themes[i].nom.to_lowercase()))],
         ),
     }
 }
@@ -184,11 +160,7 @@ fn see_also(content: &Content, hits: &[Hit], shown: &[Doc], top: f32) -> Vec<Doc
         }
         if let Doc::Sigle(i) = h.doc {
             let voir = &content.catalogue.glossaire[i].voir;
-            if voir
-                .iter()
-                .filter_map(|v| doc_of(content, v))
-                .any(|d| shown.contains(&d) || out.contains(&d))
-            {
+            if voir.iter().filter_map(|v| doc_of(content, v)).any(|d| shown.contains(&d) || out.contains(&d)) {
                 continue;
             }
         }
@@ -203,13 +175,10 @@ pub fn find_dispositif(content: &Content, name: &str) -> Option<usize> {
     let hits = content.search.search(name);
     hits.iter().find_map(|h| match h.doc {
         Doc::Dispositif(i) => Some(i),
-        Doc::Sigle(s) => content.catalogue.glossaire[s].voir.iter().find_map(|v| {
-            content
-                .catalogue
-                .dispositifs
-                .iter()
-                .position(|d| &d.id == v)
-        }),
+        Doc::Sigle(s) => content.catalogue.glossaire[s]
+            .voir
+            .iter()
+            .find_map(|v| content.catalogue.dispositifs.iter().position(|d| &d.id == v)),
         _ => None,
     })
 }

@@ -74,13 +74,9 @@ mod tests {
     fn stored_format_is_stable() {
         let mut s = Session::new("orientation", "fr", "abc", 1_700_000_000);
         s.node = Some("population".into());
-        s.slots
-            .insert("commune".into(), Value::Commune("50199".into()));
-        s.slots
-            .insert("statuts".into(), Value::Multi(vec!["pvd".into()]));
-        s.pending = Some(Pending::Confirm {
-            value: Value::Number(451),
-        });
+        s.slots.insert("commune".into(), Value::Commune("50199".into()));
+        s.slots.insert("statuts".into(), Value::Multi(vec!["pvd".into()]));
+        s.pending = Some(Pending::Confirm { value: Value::Number(451) });
         s.history.push("commune".into());
         s.greeted = true;
         insta::assert_snapshot!(serde_json::to_string_pretty(&s).unwrap());

@@ -74,27 +74,10 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
             Reply::Say { id, args } => out.push(Block::Para(cx.msg(id, args))),
             Reply::Ask { id, args, choices } => out.push(Block::Question {
                 text: cx.msg(id, args),
-                choices: choices
-                    .iter()
-                    .map(|c| (c.n, cx.label(&c.label), c.value.clone()))
-                    .collect(),
+                choices: choices.iter().map(|c| (c.n, cx.label(&c.label), c.value.clone())).collect(),
             }),
-            Reply::Resultats {
-                items,
-                autres,
-                regles_anct,
-                travaux,
-                suite_financement,
-            } => {
-                resultats(
-                    &cx,
-                    &mut out,
-                    items,
-                    *autres,
-                    *regles_anct,
-                    *travaux,
-                    suite_financement,
-                );
+            Reply::Resultats { items, autres, regles_anct, travaux, suite_financement } => {
+                resultats(&cx, &mut out, items, *autres, *regles_anct, *travaux, suite_financement);
             }
             Reply::Details { dispositif } => {
                 if let Some(d) = content.catalogue.dispositif(dispositif) {
@@ -133,30 +116,19 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                 out.push(Block::Para(lines.join("\n")));
                 let commune = commune.clone().unwrap_or_else(|| "-".into());
                 if connus.is_empty() {
-                    out.push(Block::Para(
-                        cx.msg("statuts-aucun-connu", &[("commune", Arg::Text(commune))]),
-                    ));
+                    out.push(Block::Para(cx.msg("statuts-aucun-connu", &[("commune", Arg::Text(commune))])));
                 } else {
-                    let names: Vec<String> = connus
-                        .iter()
-                        .filter_map(|s| content.catalogue.statut(s))
-                        .map(|s| s.nom.clone())
-                        .collect();
+                    let names: Vec<String> =
+                        connus.iter().filter_map(|s| content.catalogue.statut(s)).map(|s| s.nom.clone()).collect();
                     out.push(Block::Para(cx.msg(
                         "statuts-connus",
-                        &[
-                            ("commune", Arg::Text(commune)),
-                            ("statuts", Arg::Text(names.join(", "))),
-                        ],
+                        &[("commune", Arg::Text(commune)), ("statuts", Arg::Text(names.join(", ")))],
                     )));
                 }
             }
             Reply::VoirAussi(docs) => {
                 let names: Vec<String> = docs.iter().map(|d| doc_name(content, *d)).collect();
-                out.push(Block::Para(cx.msg(
-                    "question-voir-aussi",
-                    &[("liste", Arg::Text(names.join(" ; ")))],
-                )));
+                out.push(Block::Para(cx.msg("question-voir-aussi", &[("liste", Arg::Text(names.join(" ; ")))])));
             }
         }
     }
@@ -168,10 +140,7 @@ fn doc_name(content: &Content, d: Doc) -> String {
     match d {
         Doc::Dispositif(i) => cat.dispositifs[i].nom.clone(),
         Doc::Acteur(i) => cat.acteurs[i].nom.clone(),
-        Doc::Sigle(i) => format!(
-            "{} ({})",
-            cat.glossaire[i].sigle, cat.glossaire[i].developpe
-        ),
+        Doc::Sigle(i) => format!("{} ({})", cat.glossaire[i].sigle, cat.glossaire[i].developpe),
         Doc::Theme(i) => cat.themes[i].nom.clone(),
     }
 }
@@ -193,66 +162,42 @@ fn resultats(
     if items.is_empty() {
         out.push(Block::Para(cx.msg("resultats-aucun", &[])));
     } else {
-        out.push(Block::Para(cx.msg(
-            "resultats-titre",
-            &[(
-                "nombre",
-                Arg::Number(i64::try_from(items.len()).unwrap_or(0)),
-            )],
-        )));
+        out.push(Block::Para(
+            cx.msg("resultats-titre", &[("nombre", Arg::Number(i64::try_from(items.len()).unwrap_or(0)))]),
+        ));
     }
     for (i, m) in items.iter().enumerate() {
         let Some(d) = cat.dispositif(&m.dispositif) else {
             continue;
         };
-        let mut lines = vec![Field::Text(cx.msg(
-            "resultat-pourquoi",
-            &[("raisons", Arg::Text(raisons(cx, &m.raisons)))],
-        ))];
+        let mut lines = vec![];
+        if !m.raisons.is_empty() {
+            lines.push(Field::Text(cx.msg("resultat-pourquoi", &[("raisons", Arg::Text(raisons(cx, &m.raisons)))])));
+        }
         if !m.a_verifier.is_empty() {
-            lines.push(Field::Text(cx.msg(
-                "resultat-a-verifier",
-                &[("conditions", Arg::Text(raisons(cx, &m.a_verifier)))],
-            )));
+            lines.push(Field::Text(
+                cx.msg("resultat-a-verifier", &[("conditions", Arg::Text(raisons(cx, &m.a_verifier)))]),
+            ));
         }
         if let Some(f) = &d.financement {
-            lines.push(Field::Text(
-                cx.msg("resultat-financement", &[("texte", Arg::Text(f.clone()))]),
-            ));
+            lines.push(Field::Text(cx.msg("resultat-financement", &[("texte", Arg::Text(f.clone()))])));
         } else if let Some(c) = &d.charge {
-            lines.push(Field::Text(
-                cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))]),
-            ));
+            lines.push(Field::Text(cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))])));
         }
-        lines.push(Field::Text(cx.msg(
-            "resultat-contact",
-            &[("contacts", Arg::Text(contact_line(cx, d)))],
-        )));
-        out.push(Block::Item {
-            n: i + 1,
-            title: d.nom.clone(),
-            lines,
-        });
+        lines.push(Field::Text(cx.msg("resultat-contact", &[("contacts", Arg::Text(contact_line(cx, d)))])));
+        out.push(Block::Item { n: i + 1, title: d.nom.clone(), lines });
     }
     if autres > 0 {
-        out.push(Block::Para(cx.msg(
-            "resultats-autres",
-            &[("nombre", Arg::Number(i64::try_from(autres).unwrap_or(0)))],
-        )));
+        out.push(Block::Para(
+            cx.msg("resultats-autres", &[("nombre", Arg::Number(i64::try_from(autres).unwrap_or(0)))]),
+        ));
     }
     if regles {
         out.push(Block::Para(cx.msg("regles-anct", &[])));
     }
     if !suite.is_empty() {
-        let names: Vec<String> = suite
-            .iter()
-            .filter_map(|id| cat.dispositif(id))
-            .map(|d| d.nom.clone())
-            .collect();
-        out.push(Block::Para(cx.msg(
-            "suite-financement",
-            &[("liste", Arg::Text(names.join(", ")))],
-        )));
+        let names: Vec<String> = suite.iter().filter_map(|id| cat.dispositif(id)).map(|d| d.nom.clone()).collect();
+        out.push(Block::Para(cx.msg("suite-financement", &[("liste", Arg::Text(names.join(", ")))])));
     }
     out.push(Block::Para(cx.msg("resultats-details-aide", &[])));
     out.push(Block::Para(cx.msg("guichet-unique", &[])));
@@ -266,41 +211,21 @@ fn raisons(cx: &Ctx<'_>, rs: &[Raison]) -> String {
         .map(|r| match r {
             Raison::Theme(t) => cx.msg(
                 "raison-theme",
-                &[(
-                    "theme",
-                    Arg::Text(
-                        cat.theme(t)
-                            .map_or_else(|| t.clone(), |x| x.nom.to_lowercase()),
-                    ),
-                )],
+                &[("theme", Arg::Text(cat.theme(t).map_or_else(|| t.clone(), |x| x.nom.to_lowercase())))],
             ),
             Raison::TousThemes => cx.msg("raison-tous-themes", &[]),
             Raison::Etape(e) => cx.msg(
                 "raison-etape",
-                &[(
-                    "etape",
-                    Arg::Text(
-                        cat.etape(e)
-                            .map_or_else(|| e.clone(), |x| x.nom.to_lowercase()),
-                    ),
-                )],
+                &[("etape", Arg::Text(cat.etape(e).map_or_else(|| e.clone(), |x| x.nom.to_lowercase())))],
             ),
-            Raison::PopulationMax(n) => cx.msg(
-                "raison-population-max",
-                &[("max", Arg::Text(format_number(i64::from(*n) + 1)))],
-            ),
-            Raison::PopulationMin(n) => cx.msg(
-                "raison-population-min",
-                &[("min", Arg::Text(format_number(i64::from(*n))))],
-            ),
-            Raison::StatutRequis(s) => cx.msg(
-                "raison-statut-requis",
-                &[("statut", Arg::Text(statut_nom(cx, s)))],
-            ),
-            Raison::StatutExclu(s) => cx.msg(
-                "raison-statut-exclu",
-                &[("statut", Arg::Text(statut_nom(cx, s)))],
-            ),
+            Raison::PopulationMax(n) => {
+                cx.msg("raison-population-max", &[("max", Arg::Text(format_number(i64::from(*n) + 1)))])
+            }
+            Raison::PopulationMin(n) => {
+                cx.msg("raison-population-min", &[("min", Arg::Text(format_number(i64::from(*n))))])
+            }
+            Raison::StatutRequis(s) => cx.msg("raison-statut-requis", &[("statut", Arg::Text(statut_nom(cx, s)))]),
+            Raison::StatutExclu(s) => cx.msg("raison-statut-exclu", &[("statut", Arg::Text(statut_nom(cx, s)))]),
             Raison::Besoin(b) => cx.msg("raison-besoin", &[("besoin", Arg::Text(b.clone()))]),
         })
         .collect();
@@ -312,10 +237,7 @@ fn raisons(cx: &Ctx<'_>, rs: &[Raison]) -> String {
 }
 
 fn statut_nom(cx: &Ctx<'_>, s: &str) -> String {
-    cx.content
-        .catalogue
-        .statut(s)
-        .map_or_else(|| s.to_owned(), |x| x.nom.clone())
+    cx.content.catalogue.statut(s).map_or_else(|| s.to_owned(), |x| x.nom.clone())
 }
 
 /// "DDTM 50 : 02 33 06 39 00, ddtm@manche.gouv.fr" for each contact of a dispositif; actors
@@ -326,24 +248,15 @@ fn contact_line(cx: &Ctx<'_>, d: &Dispositif) -> String {
         let Some(a) = cx.content.catalogue.acteur(id) else {
             continue;
         };
-        let site = a
-            .contacts
-            .iter()
-            .find(|s| s.telephone.is_some() || s.email.is_some());
+        let site = a.contacts.iter().find(|s| s.telephone.is_some() || s.email.is_some());
         match site {
             Some(s) => {
-                let bits: Vec<&str> = [s.telephone.as_deref(), s.email.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
+                let bits: Vec<&str> = [s.telephone.as_deref(), s.email.as_deref()].into_iter().flatten().collect();
                 parts.push(format!("{} ({})", a.short_name(), bits.join(", ")));
             }
             None => match a.contacts.iter().find_map(|s| s.web.as_deref()) {
                 Some(web) => parts.push(format!("{} ({web})", a.short_name())),
-                None => parts.push(cx.msg(
-                    "carte-contact-inconnu",
-                    &[("nom", Arg::Text(a.short_name().to_owned()))],
-                )),
+                None => parts.push(cx.msg("carte-contact-inconnu", &[("nom", Arg::Text(a.short_name().to_owned()))])),
             },
         }
     }
@@ -353,23 +266,13 @@ fn contact_line(cx: &Ctx<'_>, d: &Dispositif) -> String {
 fn short_dispositif(cx: &Ctx<'_>, d: &Dispositif) -> Card {
     let mut lines = vec![Field::Text(d.resume.clone())];
     if let Some(f) = &d.financement {
-        lines.push(Field::Text(
-            cx.msg("resultat-financement", &[("texte", Arg::Text(f.clone()))]),
-        ));
+        lines.push(Field::Text(cx.msg("resultat-financement", &[("texte", Arg::Text(f.clone()))])));
     }
     if let Some(c) = &d.charge {
-        lines.push(Field::Text(
-            cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))]),
-        ));
+        lines.push(Field::Text(cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))])));
     }
-    lines.push(Field::Text(cx.msg(
-        "resultat-contact",
-        &[("contacts", Arg::Text(contact_line(cx, d)))],
-    )));
-    Card {
-        title: d.nom.clone(),
-        lines,
-    }
+    lines.push(Field::Text(cx.msg("resultat-contact", &[("contacts", Arg::Text(contact_line(cx, d)))])));
+    Card { title: d.nom.clone(), lines }
 }
 
 fn details(cx: &Ctx<'_>, out: &mut Vec<Block>, d: &Dispositif) {
@@ -379,19 +282,13 @@ fn details(cx: &Ctx<'_>, out: &mut Vec<Block>, d: &Dispositif) {
         lines.extend(d.details.iter().map(|x| Field::Text(format!("• {x}"))));
     }
     if let Some(f) = &d.financement {
-        lines.push(Field::Text(
-            cx.msg("resultat-financement", &[("texte", Arg::Text(f.clone()))]),
-        ));
+        lines.push(Field::Text(cx.msg("resultat-financement", &[("texte", Arg::Text(f.clone()))])));
     }
     if let Some(c) = &d.charge {
-        lines.push(Field::Text(
-            cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))]),
-        ));
+        lines.push(Field::Text(cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))])));
     }
     if let Some(s) = &d.saisine {
-        lines.push(Field::Text(
-            cx.msg("details-saisine", &[("texte", Arg::Text(s.clone()))]),
-        ));
+        lines.push(Field::Text(cx.msg("details-saisine", &[("texte", Arg::Text(s.clone()))])));
     }
     if d.regles_anct {
         lines.push(Field::Text(cx.msg("regles-anct", &[])));
@@ -400,16 +297,10 @@ fn details(cx: &Ctx<'_>, out: &mut Vec<Block>, d: &Dispositif) {
         "details-source",
         &[
             ("source", Arg::Text(d.source.clone())),
-            (
-                "date",
-                Arg::Text(d.verifie_le.clone().unwrap_or_else(|| "-".into())),
-            ),
+            ("date", Arg::Text(d.verifie_le.clone().unwrap_or_else(|| "-".into()))),
         ],
     )));
-    out.push(Block::Card(Card {
-        title: d.nom.clone(),
-        lines,
-    }));
+    out.push(Block::Card(Card { title: d.nom.clone(), lines }));
     let mut seen = vec![];
     for id in &d.contacts {
         if id == GUICHET_UNIQUE || seen.contains(&id) {
@@ -431,17 +322,11 @@ fn acteur_card(cx: &Ctx<'_>, a: &Acteur, full: bool) -> Card {
     let mut lines = vec![];
     if full {
         if !a.domaines.is_empty() {
-            lines.push(Field::Text(cx.msg(
-                "carte-domaines",
-                &[("liste", Arg::Text(a.domaines.join(", ")))],
-            )));
+            lines.push(Field::Text(cx.msg("carte-domaines", &[("liste", Arg::Text(a.domaines.join(", ")))])));
         }
         lines.push(Field::Text(a.presentation.clone()));
         for (kind, text) in &a.interventions {
-            lines.push(Field::Text(format!(
-                "{} : {text}",
-                cx.msg(&format!("ingenierie-{kind}"), &[])
-            )));
+            lines.push(Field::Text(format!("{} : {text}", cx.msg(&format!("ingenierie-{kind}"), &[]))));
         }
     }
     for s in &a.contacts {
@@ -451,38 +336,24 @@ fn acteur_card(cx: &Ctx<'_>, a: &Acteur, full: bool) -> Card {
         }
         lines.push(Field::Text(head));
         if let Some(t) = &s.telephone {
-            lines.push(Field::Phone {
-                label: cx.msg("carte-tel", &[]),
-                number: t.clone(),
-            });
+            lines.push(Field::Phone { label: cx.msg("carte-tel", &[]), number: t.clone() });
         }
         if let Some(t) = &s.fax {
             lines.push(Field::Text(format!("{} {t}", cx.msg("carte-fax", &[]))));
         }
         if let Some(e) = &s.email {
-            lines.push(Field::Email {
-                label: cx.msg("carte-email", &[]),
-                address: e.clone(),
-            });
+            lines.push(Field::Email { label: cx.msg("carte-email", &[]), address: e.clone() });
         }
         if let Some(w) = &s.web {
-            lines.push(Field::Web {
-                label: cx.msg("carte-web", &[]),
-                url: w.clone(),
-            });
+            lines.push(Field::Web { label: cx.msg("carte-web", &[]), url: w.clone() });
         }
     }
     if a.is_incomplete() {
-        lines.push(Field::Text(cx.msg(
-            "carte-contact-inconnu",
-            &[("nom", Arg::Text(a.short_name().to_owned()))],
-        )));
+        lines.push(Field::Text(cx.msg("carte-contact-inconnu", &[("nom", Arg::Text(a.short_name().to_owned()))])));
     }
     if full {
         if let Some(m) = &a.modalites {
-            lines.push(Field::Text(
-                cx.msg("carte-modalites", &[("texte", Arg::Text(m.clone()))]),
-            ));
+            lines.push(Field::Text(cx.msg("carte-modalites", &[("texte", Arg::Text(m.clone()))])));
         }
     }
     Card { title, lines }

@@ -13,23 +13,13 @@ pub struct MemoryStore {
 
 impl Store for MemoryStore {
     fn load(&mut self, key: &str) -> Result<Option<Session>, StoreError> {
-        self.sessions
-            .get(key)
-            .map(|(_, json)| serde_json::from_str(json).map_err(StoreError::from))
-            .transpose()
+        self.sessions.get(key).map(|(_, json)| serde_json::from_str(json).map_err(StoreError::from)).transpose()
     }
 
-    fn save(
-        &mut self,
-        key: &str,
-        user: &str,
-        session: &Session,
-        event: Option<&str>,
-    ) -> Result<(), StoreError> {
+    fn save(&mut self, key: &str, user: &str, session: &Session, event: Option<&str>) -> Result<(), StoreError> {
         // Same serialisation as SQLite, so both stores fail on the same sessions.
         let json = serde_json::to_string(session)?;
-        self.sessions
-            .insert(key.to_owned(), (user.to_owned(), json));
+        self.sessions.insert(key.to_owned(), (user.to_owned(), json));
         if let Some(e) = event {
             self.handled.insert(e.to_owned(), user.to_owned());
         }
@@ -49,9 +39,7 @@ impl Store for MemoryStore {
 
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
         let n = self.sessions.len();
-        self.sessions.retain(|_, (_, json)| {
-            serde_json::from_str::<Session>(json).is_ok_and(|s| s.updated >= before)
-        });
+        self.sessions.retain(|_, (_, json)| serde_json::from_str::<Session>(json).is_ok_and(|s| s.updated >= before));
         Ok(n - self.sessions.len())
     }
 }

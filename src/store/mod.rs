@@ -34,13 +34,7 @@ pub trait Store: Send {
     ///
     /// # Errors
     /// When the store cannot be written; then nothing is written.
-    fn save(
-        &mut self,
-        key: &str,
-        user: &str,
-        session: &Session,
-        event: Option<&str>,
-    ) -> Result<(), StoreError>;
+    fn save(&mut self, key: &str, user: &str, session: &Session, event: Option<&str>) -> Result<(), StoreError>;
 
     /// Whether `event` was already answered.
     ///
@@ -74,47 +68,17 @@ pub(crate) mod suite {
 
     pub fn run(store: &mut dyn Store) {
         assert!(store.load("console:t:alice").unwrap().is_none());
-        store
-            .save(
-                "console:t:alice",
-                "alice",
-                &session("commune", 10),
-                Some("$e1"),
-            )
-            .unwrap();
-        assert_eq!(
-            store
-                .load("console:t:alice")
-                .unwrap()
-                .unwrap()
-                .node
-                .as_deref(),
-            Some("commune")
-        );
+        store.save("console:t:alice", "alice", &session("commune", 10), Some("$e1")).unwrap();
+        assert_eq!(store.load("console:t:alice").unwrap().unwrap().node.as_deref(), Some("commune"));
         assert!(store.is_handled("$e1").unwrap());
         assert!(!store.is_handled("$e2").unwrap());
-        store
-            .save("console:t:alice", "alice", &session("population", 20), None)
-            .unwrap();
-        assert_eq!(
-            store
-                .load("console:t:alice")
-                .unwrap()
-                .unwrap()
-                .node
-                .as_deref(),
-            Some("population")
-        );
-        store
-            .save("console:u:bob", "bob", &session("theme", 5), Some("$b1"))
-            .unwrap();
+        store.save("console:t:alice", "alice", &session("population", 20), None).unwrap();
+        assert_eq!(store.load("console:t:alice").unwrap().unwrap().node.as_deref(), Some("population"));
+        store.save("console:u:bob", "bob", &session("theme", 5), Some("$b1")).unwrap();
         assert_eq!(store.purge_idle(10).unwrap(), 1, "bob idle since 5");
         assert!(store.load("console:u:bob").unwrap().is_none());
         assert_eq!(store.forget_user("alice").unwrap(), 1);
         assert!(store.load("console:t:alice").unwrap().is_none());
-        assert!(
-            !store.is_handled("$e1").unwrap(),
-            "forgetting a user forgets their events"
-        );
+        assert!(!store.is_handled("$e1").unwrap(), "forgetting a user forgets their events");
     }
 }

@@ -43,11 +43,7 @@ impl SqliteStore {
             }
             create_owner_only(path)?;
         }
-        let conn = if memory {
-            Connection::open_in_memory()?
-        } else {
-            Connection::open(path)?
-        };
+        let conn = if memory { Connection::open_in_memory()? } else { Connection::open(path)? };
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         if !memory {
             conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -59,9 +55,7 @@ impl SqliteStore {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let version: usize = self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let version: usize = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
@@ -75,11 +69,7 @@ impl SqliteStore {
 #[cfg(unix)]
 fn create_owner_only(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)?;
+    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)?;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
 
@@ -95,17 +85,10 @@ impl Store for SqliteStore {
             .prepare_cached("SELECT data FROM sessions WHERE key = ?1")?
             .query_row(params![key], |r| r.get(0))
             .optional()?;
-        json.map(|j| serde_json::from_str(&j).map_err(StoreError::from))
-            .transpose()
+        json.map(|j| serde_json::from_str(&j).map_err(StoreError::from)).transpose()
     }
 
-    fn save(
-        &mut self,
-        key: &str,
-        user: &str,
-        session: &Session,
-        event: Option<&str>,
-    ) -> Result<(), StoreError> {
+    fn save(&mut self, key: &str, user: &str, session: &Session, event: Option<&str>) -> Result<(), StoreError> {
         let json = serde_json::to_string(session)?;
         let tx = self.conn.transaction()?;
         tx.prepare_cached(
@@ -114,10 +97,8 @@ impl Store for SqliteStore {
         )?
         .execute(params![key, user, json, session.updated])?;
         if let Some(e) = event {
-            tx.prepare_cached(
-                "INSERT OR IGNORE INTO handled_events (event_id, user, at) VALUES (?1, ?2, ?3)",
-            )?
-            .execute(params![e, user, session.updated])?;
+            tx.prepare_cached("INSERT OR IGNORE INTO handled_events (event_id, user, at) VALUES (?1, ?2, ?3)")?
+                .execute(params![e, user, session.updated])?;
         }
         tx.commit()?;
         Ok(())
@@ -141,9 +122,7 @@ impl Store for SqliteStore {
     }
 
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
-        Ok(self
-            .conn
-            .execute("DELETE FROM sessions WHERE updated < ?1", params![before])?)
+        Ok(self.conn.execute("DELETE FROM sessions WHERE updated < ?1", params![before])?)
     }
 }
 
@@ -164,10 +143,7 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
         let mut s = SqliteStore::open(&path).unwrap();
         let mut sess = Session::new("orientation", "fr", "v", 1);

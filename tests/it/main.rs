@@ -1,1 +1,8 @@
+//! The one integration-test binary (each extra binary would relink everything).
 
+mod support;
+
+mod catalogue;
+mod chat_process;
+mod check;
+mod transcripts;
