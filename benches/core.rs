@@ -1,1 +1,108 @@
-fn main() {}
+//! Criterion benchmarks of the core: one turn, a whole conversation, matching (shipped and
+//! synthetic catalogues), a quick-question search, content load + validation, rendering.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use aiguilleur::bot::{Bot, Incoming};
+use aiguilleur::catalogue::matching::{match_profil, Profil};
+use aiguilleur::catalogue::Catalogue;
+use aiguilleur::content::{self, Content};
+use aiguilleur::dialogue::{self, Session};
+use aiguilleur::reply::Reply;
+use aiguilleur::store::MemoryStore;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+fn content() -> Arc<Content> {
+    Arc::new(content::load(Path::new(env!("CARGO_MANIFEST_DIR"))).content.expect("valid content"))
+}
+
+const CONVERSATION: &[&str] =
+    &["bonjour", "Genêts", "oui", "aucun", "revitaliser le centre-bourg", "on y réfléchit", "conseil", "détails 1"];
+
+/// A session that has answered up to the theme question.
+fn at_theme(c: &Content) -> Session {
+    let mut s = Session::new("orientation", "fr", &c.version, 0);
+    for input in &CONVERSATION[..4] {
+        dialogue::step(c, &mut s, input, 0);
+    }
+    assert_eq!(s.node.as_deref(), Some("theme"));
+    s
+}
+
+/// A catalogue of `n` dispositifs drawn from the shipped ones (same field distribution).
+fn synthetic(base: &Catalogue, n: usize) -> Catalogue {
+    let mut cat = base.clone();
+    cat.dispositifs = (0..n)
+        .map(|i| {
+            let mut d = base.dispositifs[i % base.dispositifs.len()].clone();
+            d.id = format!("{}-{i}", d.id);
+            d
+        })
+        .collect();
+    cat.index();
+    cat
+}
+
+fn benches(c: &mut Criterion) {
+    let content = content();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+
+    c.bench_function("content load + validation", |b| b.iter(|| content::load(root)));
+
+    let session = at_theme(&content);
+    c.bench_function("one turn (theme answer)", |b| {
+        b.iter_batched(
+            || session.clone(),
+            |mut s| dialogue::step(&content, &mut s, "on veut refaire la salle des fêtes", 0),
+            BatchSize::SmallInput,
+        );
+    });
+
+    c.bench_function("whole conversation in memory (8 turns, bot + store)", |b| {
+        b.iter_batched(
+            || Bot::new(Arc::clone(&content), MemoryStore::default(), "fr"),
+            |mut bot| {
+                for (i, t) in CONVERSATION.iter().enumerate() {
+                    let msg = Incoming {
+                        transport: "bench".into(),
+                        user: "u".into(),
+                        conversation: "c".into(),
+                        text: (*t).to_owned(),
+                        event_id: None,
+                        now: i64::try_from(i).unwrap(),
+                    };
+                    bot.handle(&msg).unwrap();
+                }
+            },
+            BatchSize::SmallInput,
+        );
+    });
+
+    let profil = Profil {
+        population: Some(451),
+        statuts: Some(vec![]),
+        theme: Some("revitalisation".into()),
+        etape: Some("idee".into()),
+        besoin: Some("conseil".into()),
+        ..Profil::default()
+    };
+    c.bench_function("match profile, shipped catalogue", |b| b.iter(|| match_profil(&content.catalogue, &profil)));
+    for n in [1_000, 10_000] {
+        let cat = synthetic(&content.catalogue, n);
+        c.bench_function(&format!("match profile, {n} dispositifs"), |b| b.iter(|| match_profil(&cat, &profil)));
+    }
+
+    c.bench_function("quick question search", |b| b.iter(|| content.search.search("c'est quoi la DETR ?")));
+    c.bench_function("quick question search with a typo", |b| {
+        b.iter(|| content.search.search("qui contacter pour l'assainisement"))
+    });
+
+    let card = [Reply::Card { acteur: "ddtm-50".into() }];
+    c.bench_function("render DDTM card, plain text", |b| {
+        b.iter(|| aiguilleur::render::plain::plain(&aiguilleur::render::blocks(&content, "fr", &card)))
+    });
+}
+
+criterion_group!(core, benches);
+criterion_main!(core);

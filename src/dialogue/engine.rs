@@ -116,7 +116,7 @@ fn is_greeting(folded: &str) -> bool {
     )
 }
 
-impl Turn<'_> {
+impl<'a> Turn<'a> {
     fn run(&mut self, input: &str) {
         let folded = fold(input);
         let fresh = !self.s.greeted || self.s.node.is_none() && self.s.results.is_empty();
@@ -180,8 +180,11 @@ impl Turn<'_> {
         self.s.node = None;
     }
 
-    fn current(&self) -> Option<(usize, &Node)> {
-        self.s.node.as_deref().and_then(|id| self.dialogue.node(id))
+    /// The node waiting for an answer. Borrowed from the dialogue, not from the turn, so that
+    /// the turn can be changed while the node is read (no clone of choices per turn).
+    fn current(&self) -> Option<(usize, &'a Node)> {
+        let dialogue: &'a Dialogue = self.dialogue;
+        self.s.node.as_deref().and_then(|id| dialogue.node(id))
     }
 
     /// Handles a message as an answer (or a question). Returns false if nothing was understood
@@ -194,7 +197,6 @@ impl Turn<'_> {
             }
             return true;
         };
-        let node = node.clone();
         if quick::looks_like_question(folded) && self.quick(input, quick::Strength::Question) {
             self.out.push(Reply::say("question-reprise"));
             self.ask_current();
@@ -395,15 +397,14 @@ impl Turn<'_> {
                 AnswerKind::Number => parse::population_in_sentence(folded).map(Value::Number),
                 AnswerKind::Choice => {
                     let labels = self.labels(n);
-                    let (choices, labels) = extractable(n, &labels);
-                    parse::longest_phrase(folded, &choices, &labels).map(|c| Value::Choice(choices[c].value.clone()))
+                    parse::longest_phrase(folded, &n.choices, &labels, parse::Mode::Extract)
+                        .map(|c| Value::Choice(n.choices[c].value.clone()))
                 }
                 AnswerKind::Multi => {
                     let labels = self.labels(n);
-                    let (choices, labels) = extractable(n, &labels);
-                    let found = parse::all_phrases(folded, &choices, &labels);
+                    let found = parse::all_phrases(folded, &n.choices, &labels, parse::Mode::Extract);
                     (!found.is_empty())
-                        .then(|| Value::Multi(found.into_iter().map(|c| choices[c].value.clone()).collect()))
+                        .then(|| Value::Multi(found.into_iter().map(|c| n.choices[c].value.clone()).collect()))
                 }
                 AnswerKind::YesNo | AnswerKind::Text => None,
             };
@@ -465,7 +466,8 @@ impl Turn<'_> {
     /// Enters node `index`: says, acts, and asks, skipping what is known.
     fn enter(&mut self, mut index: usize) {
         for _ in 0..=self.dialogue.nodes.len() * 2 {
-            let node = self.dialogue.nodes[index].clone();
+            let dialogue: &'a Dialogue = self.dialogue;
+            let node = &dialogue.nodes[index];
             if node.answer.is_some() && node.slot.as_ref().is_some_and(|s| self.s.slots.contains_key(s)) {
                 match self.next_of(index) {
                     Some(t) => {
@@ -576,7 +578,6 @@ impl Turn<'_> {
             self.out.push(Reply::say("aide-resultats"));
             return;
         };
-        let node = node.clone();
         if let Some(Pending::Confirm { value }) = self.s.pending.clone() {
             let args = self.proposal_args(&node, &value);
             let choices = vec![
@@ -837,28 +838,6 @@ impl Turn<'_> {
             None => false,
         }
     }
-}
-
-/// Choices usable to read an answer out of a sentence: never "don't know" (an answer to a
-/// question, not something said in passing), and no bare words like "non" or "aucun" that
-/// sentences use for other things ("pas de programme" is kept).
-fn extractable(n: &Node, labels: &[String]) -> (Vec<super::model::Choice>, Vec<String>) {
-    const TOO_COMMON: &[&str] =
-        &["non", "oui", "aucun", "aucune", "rien", "autre", "inconnu", "non aucun", "pas concerne"];
-    let mut choices = vec![];
-    let mut kept = vec![];
-    for (c, l) in n.choices.iter().zip(labels) {
-        if c.value == "nsp" {
-            continue;
-        }
-        choices.push(super::model::Choice {
-            value: c.value.clone(),
-            label: c.label.clone(),
-            aussi: c.aussi.iter().filter(|a| !TOO_COMMON.contains(&a.as_str())).cloned().collect(),
-        });
-        kept.push(if TOO_COMMON.contains(&l.as_str()) { String::new() } else { l.clone() });
-    }
-    (choices, kept)
 }
 
 fn choice_index(folded: &str, names: &[String]) -> Option<usize> {

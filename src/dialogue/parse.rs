@@ -124,9 +124,30 @@ pub fn yes_no(folded: &str) -> Option<bool> {
     None
 }
 
+/// How a phrase is looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The text answers the question about these choices.
+    Answer,
+    /// The text answers another question; read only what it says plainly: never "don't know",
+    /// and no bare words like "non" or "aucun" that sentences use for other things.
+    Extract,
+}
+
+const TOO_COMMON: &[&str] = &["non", "oui", "aucun", "aucune", "rien", "autre", "inconnu", "non aucun", "pas concerne"];
+
 /// Phrases of a choice, folded: its value, its label text and its synonyms.
-fn phrases<'a>(c: &'a Choice, label: &'a str) -> impl Iterator<Item = &'a str> {
-    std::iter::once(c.value.as_str()).chain(std::iter::once(label)).chain(c.aussi.iter().map(String::as_str))
+fn phrases<'a>(c: &'a Choice, label: &'a str, mode: Mode) -> impl Iterator<Item = &'a str> {
+    let skip_all = mode == Mode::Extract && c.value == "nsp";
+    std::iter::once(c.value.as_str())
+        .chain(std::iter::once(label))
+        .chain(c.aussi.iter().map(String::as_str))
+        .filter(move |p| !skip_all && !p.is_empty() && (mode == Mode::Answer || !TOO_COMMON.contains(p)))
+}
+
+/// Equal, taking a hyphen and a space as the same.
+fn eq_loose(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y || matches!((x, y), (b'-', b' ') | (b' ', b'-')))
 }
 
 /// One choice among `choices` (`labels` are their folded display texts, same order).
@@ -141,21 +162,21 @@ pub fn choice(folded: &str, choices: &[Choice], labels: &[String]) -> Option<usi
     }
     // Whole answer equals a phrase.
     for (i, c) in choices.iter().enumerate() {
-        if phrases(c, &labels[i]).any(|p| p == t || crate::text::fold(&p.replace('-', " ")) == t.replace('-', " ")) {
+        if phrases(c, &labels[i], Mode::Answer).any(|p| eq_loose(p, t)) {
             return Some(i);
         }
     }
     // A phrase inside the answer: the longest one decides, if it is unique.
-    if let Some(i) = longest_phrase(t, choices, labels) {
+    if let Some(i) = longest_phrase(t, choices, labels, Mode::Answer) {
         return Some(i);
     }
     // Typos: the nearest phrase within the typo budget of its length.
     let mut best: Option<(usize, usize)> = None; // (distance, index)
     let mut tie = false;
     for (i, c) in choices.iter().enumerate() {
-        for p in phrases(c, &labels[i]) {
+        for p in phrases(c, &labels[i], Mode::Answer) {
             let budget = typo_budget(p.chars().count());
-            if budget == 0 {
+            if budget == 0 || p.len().abs_diff(t.len()) > budget * 2 {
                 continue;
             }
             let d = strsim::damerau_levenshtein(t, p);
@@ -177,11 +198,11 @@ pub fn choice(folded: &str, choices: &[Choice], labels: &[String]) -> Option<usi
 /// The choice whose phrase occurs in the text, the longest phrase winning; `None` when two
 /// different choices tie.
 #[must_use]
-pub fn longest_phrase(t: &str, choices: &[Choice], labels: &[String]) -> Option<usize> {
+pub fn longest_phrase(t: &str, choices: &[Choice], labels: &[String], mode: Mode) -> Option<usize> {
     let mut best: Option<(usize, usize)> = None; // (length, index)
     let mut tie = false;
     for (i, c) in choices.iter().enumerate() {
-        for p in phrases(c, &labels[i]) {
+        for p in phrases(c, &labels[i], mode) {
             if p.chars().count() < 3 || p.chars().all(|c| c.is_ascii_digit()) || !contains_phrase(t, p) {
                 continue;
             }
@@ -217,7 +238,7 @@ pub fn multi(folded: &str, choices: &[Choice], labels: &[String]) -> Option<Vec<
         }
     }
     // Every choice named in a sentence: "on est petites villes de demain et villages d'avenir".
-    let named = all_phrases(folded, choices, labels);
+    let named = all_phrases(folded, choices, labels, Mode::Answer);
     if !named.is_empty() {
         return Some(named);
     }
@@ -226,10 +247,10 @@ pub fn multi(folded: &str, choices: &[Choice], labels: &[String]) -> Option<Vec<
 
 /// Every choice with a phrase in the text (for a sentence naming several).
 #[must_use]
-pub fn all_phrases(t: &str, choices: &[Choice], labels: &[String]) -> Vec<usize> {
+pub fn all_phrases(t: &str, choices: &[Choice], labels: &[String], mode: Mode) -> Vec<usize> {
     (0..choices.len())
         .filter(|&i| {
-            phrases(&choices[i], &labels[i])
+            phrases(&choices[i], &labels[i], mode)
                 .any(|p| p.chars().count() >= 3 && !p.chars().all(|c| c.is_ascii_digit()) && contains_phrase(t, p))
         })
         .collect()
