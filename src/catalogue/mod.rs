@@ -2,6 +2,7 @@
 //!
 //! Sans-IO: values in, values out. The content loader builds these; the dialogue engine reads them.
 
+pub mod aides_territoires;
 pub mod communes;
 pub mod matching;
 pub mod model;

@@ -83,3 +83,22 @@ fn catalogue_covers_the_source() {
     assert_eq!(ddtm.contacts[0].telephone.as_deref(), Some("02 33 06 39 00"));
     assert_eq!(ddtm.contacts[0].email.as_deref(), Some("ddtm@manche.gouv.fr"));
 }
+
+#[test]
+fn every_dispositif_exports_to_aides_territoires() {
+    let content = support::content();
+    let cat = &content.catalogue;
+    let pc = cat.dispositif("petites-centralites").unwrap();
+    let aid = aiguilleur::catalogue::aides_territoires::to_aid(cat, pc);
+    assert_eq!(aid.aid_types, ["technical"]);
+    assert_eq!(aid.mobilization_steps, ["preop"]);
+    assert!(aid.financers.iter().any(|f| f.contains("foncier")), "{:?}", aid.financers);
+    let detr = aiguilleur::catalogue::aides_territoires::to_aid(cat, cat.dispositif("detr").unwrap());
+    assert_eq!(detr.aid_types, ["grant"]);
+    assert!(detr.mobilization_steps.contains(&"op"));
+    for d in &cat.dispositifs {
+        let a = aiguilleur::catalogue::aides_territoires::to_aid(cat, d);
+        assert!(!a.mobilization_steps.is_empty(), "{}", d.id);
+        serde_json::to_string(&a).unwrap();
+    }
+}
