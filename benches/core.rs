@@ -5,13 +5,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use aiguilleur::bot::{Bot, Incoming};
-use aiguilleur::catalogue::matching::{match_profil, Profil};
 use aiguilleur::catalogue::Catalogue;
+use aiguilleur::catalogue::matching::{Profil, match_profil};
 use aiguilleur::content::{self, Content};
 use aiguilleur::dialogue::{self, Session};
 use aiguilleur::reply::Reply;
 use aiguilleur::store::MemoryStore;
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 
 fn content() -> Arc<Content> {
     Arc::new(content::load(Path::new(env!("CARGO_MANIFEST_DIR"))).content.expect("valid content"))

@@ -68,6 +68,7 @@ pub const CODE_MESSAGES: &[&str] = &[
     "anct-pas-travaux",
     "suite-financement",
     "guichet-unique",
+    "guichet-hors-manche",
     "details-introuvable",
     "details-saisine",
     "details-prestations",

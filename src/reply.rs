@@ -39,6 +39,8 @@ pub enum Reply {
         travaux: bool,
         /// Financing dispositifs for later, when the project is still upstream.
         suite_financement: Vec<String>,
+        /// The commune is outside the Manche: its own préfecture is the entry point.
+        hors_manche: bool,
     },
     /// Everything about one dispositif ("détails 2").
     Details { dispositif: String },

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::text::{fold, name_key, typo_budget, words};
+use crate::text::{fold, name_key, typo_budget};
 
 /// Code of the Manche in the Code officiel géographique.
 pub const MANCHE: &str = "50";
@@ -46,16 +46,56 @@ pub enum Lookup {
     NotFound,
 }
 
+#[derive(Debug, Default)]
+struct Outside {
+    list: Vec<Ailleurs>,
+    by_key: HashMap<String, Vec<usize>>,
+    by_code: HashMap<String, Vec<usize>>,
+}
+
+impl Outside {
+    /// Parses `insee,nom,codes_postaux,departement,departement_nom` rows (header checked by the
+    /// loader); malformed rows are skipped.
+    fn parse(csv_text: &str) -> Self {
+        let mut o = Self::default();
+        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv_text.as_bytes());
+        for r in reader.records().flatten() {
+            if r.len() != 5 {
+                continue;
+            }
+            let i = o.list.len();
+            let a = Ailleurs {
+                insee: r[0].to_owned(),
+                nom: r[1].to_owned(),
+                codes_postaux: r[2].split_whitespace().map(str::to_owned).collect(),
+                departement: r[3].to_owned(),
+                departement_nom: r[4].to_owned(),
+            };
+            o.by_key.entry(name_key(&a.nom)).or_default().push(i);
+            o.by_code.entry(a.insee.clone()).or_default().push(i);
+            for cp in &a.codes_postaux {
+                let e = o.by_code.entry(cp.clone()).or_default();
+                if e.last() != Some(&i) {
+                    e.push(i);
+                }
+            }
+            o.list.push(a);
+        }
+        o
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Communes {
     pub manche: Vec<Commune>,
-    pub ailleurs: Vec<Ailleurs>,
+    /// The other communes of France, parsed on first use: most conversations never need them,
+    /// and reading 35 000 rows would dominate the content load.
+    ailleurs: std::sync::Arc<std::sync::OnceLock<Outside>>,
+    ailleurs_csv: std::sync::Arc<str>,
     keys: Vec<String>,
     by_key: HashMap<String, Vec<usize>>,
     by_insee: HashMap<String, usize>,
     by_postal: HashMap<String, Vec<usize>>,
-    ailleurs_by_key: HashMap<String, Vec<usize>>,
-    ailleurs_by_code: HashMap<String, Vec<usize>>,
     /// Words that start a commune name of the Manche, for finding one inside a sentence.
     first_words: HashMap<String, Vec<usize>>,
 }
@@ -67,8 +107,9 @@ impl Communes {
     /// Builds the indexes. `anciennes` maps former commune names (communes déléguées) to the
     /// INSEE code of the commune they now belong to.
     #[must_use]
-    pub fn new(manche: Vec<Commune>, ailleurs: Vec<Ailleurs>, anciennes: &[(String, String)]) -> Self {
-        let mut c = Self { manche, ailleurs, ..Self::default() };
+    /// `ailleurs_csv` is the text of `communes-hors-manche.csv`, parsed on first need.
+    pub fn new(manche: Vec<Commune>, ailleurs_csv: &str, anciennes: &[(String, String)]) -> Self {
+        let mut c = Self { manche, ailleurs_csv: ailleurs_csv.into(), ..Self::default() };
         for (i, commune) in c.manche.iter().enumerate() {
             let key = name_key(&commune.nom);
             c.by_key.entry(key.clone()).or_default().push(i);
@@ -92,14 +133,17 @@ impl Communes {
                 }
             }
         }
-        for (i, a) in c.ailleurs.iter().enumerate() {
-            c.ailleurs_by_key.entry(name_key(&a.nom)).or_default().push(i);
-            c.ailleurs_by_code.entry(a.insee.clone()).or_default().push(i);
-            for cp in &a.codes_postaux {
-                c.ailleurs_by_code.entry(cp.clone()).or_default().push(i);
-            }
-        }
         c
+    }
+
+    fn outside(&self) -> &Outside {
+        self.ailleurs.get_or_init(|| Outside::parse(&self.ailleurs_csv))
+    }
+
+    /// A commune outside the Manche, by the index a [`Lookup::Outside`] gave.
+    #[must_use]
+    pub fn ailleurs(&self, index: usize) -> Option<&Ailleurs> {
+        self.outside().list.get(index)
     }
 
     #[must_use]
@@ -138,7 +182,7 @@ impl Communes {
         if !prefixed.is_empty() && prefixed.len() <= MAX_CHOICES {
             return several(prefixed);
         }
-        if let Some(outside) = self.ailleurs_by_key.get(&key) {
+        if let Some(outside) = self.outside().by_key.get(&key) {
             return Lookup::Outside(outside.clone());
         }
         // Typos: the nearest names within the budget of their length.
@@ -174,7 +218,7 @@ impl Communes {
         if let Some(list) = self.by_postal.get(code) {
             return several(list.clone());
         }
-        if let Some(list) = self.ailleurs_by_code.get(code) {
+        if let Some(list) = self.outside().by_code.get(code) {
             let mut list = list.clone();
             list.dedup();
             return Lookup::Outside(list);
@@ -283,7 +327,6 @@ fn strip_cues(key: &str) -> String {
             out = rest.to_owned();
         }
     }
-    let _ = words("");
     out
 }
 
@@ -314,13 +357,7 @@ mod tests {
                 commune("50002", "Saint-Jean-des-Champs", &["50320"], 1400),
                 commune("50003", "Ducey-Les Chéris", &["50220"], 3000),
             ],
-            vec![Ailleurs {
-                insee: "35238".into(),
-                nom: "Rennes".into(),
-                codes_postaux: vec!["35000".into()],
-                departement: "35".into(),
-                departement_nom: "Ille-et-Vilaine".into(),
-            }],
+            "insee,nom,codes_postaux,departement,departement_nom\n35238,Rennes,35000 35200,35,Ille-et-Vilaine\n",
             &[("Percy".into(), "50393".into())],
         )
     }
@@ -352,6 +389,7 @@ mod tests {
         let c = sample();
         assert_eq!(c.lookup("Rennes"), Lookup::Outside(vec![0]));
         assert_eq!(c.lookup("35000"), Lookup::Outside(vec![0]));
+        assert_eq!(c.ailleurs(0).unwrap().departement_nom, "Ille-et-Vilaine");
     }
 
     #[test]

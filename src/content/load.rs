@@ -14,7 +14,7 @@ use super::diag::{Diagnostic, SourceFile, did_you_mean};
 use super::raw::{self, S};
 use super::{Content, Loaded, MAIN_DIALOGUE};
 use crate::catalogue::Communes;
-use crate::catalogue::communes::{Ailleurs, Commune};
+use crate::catalogue::communes::Commune;
 use crate::catalogue::model::{self as m, Acteur, Catalogue, Conditions, Dispositif, Sigle, Site, Statut, Term};
 use crate::catalogue::search::SearchIndex;
 use crate::dialogue::model::{Action, AnswerKind, Choice, Condition, Dialogue, Label, Next, Node, Propose};
@@ -608,6 +608,17 @@ impl Loader {
         rows
     }
 
+    /// A CSV file read whole, its header checked, its rows left for later parsing.
+    fn csv_text(&mut self, rel: &str, header: &[&str]) -> String {
+        let Some(f) = self.read(rel) else { return String::new() };
+        let first = self.files[f].text.lines().next().unwrap_or_default().trim_end_matches('\r').to_owned();
+        if first != header.join(",") {
+            let span = self.files[f].line_span(1);
+            self.err(f, "K001", span, format!("en-tête attendu : {}", header.join(",")));
+        }
+        self.files[f].text.clone()
+    }
+
     fn communes(&mut self, statuts: &Defs) -> Communes {
         let mut manche = vec![];
         for (r, f, line) in self
@@ -632,20 +643,10 @@ impl Loader {
                 statuts: vec![],
             });
         }
-        let ailleurs = self
-            .csv_rows(
-                "data/communes-hors-manche.csv",
-                &["insee", "nom", "codes_postaux", "departement", "departement_nom"],
-            )
-            .into_iter()
-            .map(|(r, _, _)| Ailleurs {
-                insee: r[0].clone(),
-                nom: r[1].clone(),
-                codes_postaux: r[2].split_whitespace().map(str::to_owned).collect(),
-                departement: r[3].clone(),
-                departement_nom: r[4].clone(),
-            })
-            .collect();
+        let ailleurs = self.csv_text(
+            "data/communes-hors-manche.csv",
+            &["insee", "nom", "codes_postaux", "departement", "departement_nom"],
+        );
         let anciennes: Vec<(String, String)> = self
             .csv_rows("data/communes-anciennes.csv", &["nom", "insee", "type"])
             .into_iter()
@@ -669,7 +670,7 @@ impl Loader {
             }
             manche[i].statuts.push((r[1].clone(), r[2].clone()));
         }
-        Communes::new(manche, ailleurs, &anciennes)
+        Communes::new(manche, &ailleurs, &anciennes)
     }
 
     // ---- dialogues ----

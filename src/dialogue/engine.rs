@@ -336,7 +336,7 @@ impl<'a> Turn<'a> {
                 None
             }
             Lookup::Outside(list) => {
-                let a = &communes.ailleurs[list[0]];
+                let a = communes.ailleurs(list[0])?;
                 self.out.push(Reply::say_with(
                     "commune-hors-manche",
                     vec![("commune", Arg::Text(a.nom.clone())), ("departement", Arg::Text(a.departement_nom.clone()))],
@@ -738,6 +738,7 @@ impl<'a> Turn<'a> {
             regles_anct,
             travaux,
             suite_financement,
+            hors_manche: p.hors_manche.is_some(),
         });
     }
 

@@ -76,8 +76,9 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                 text: cx.msg(id, args),
                 choices: choices.iter().map(|c| (c.n, cx.label(&c.label), c.value.clone())).collect(),
             }),
-            Reply::Resultats { items, autres, regles_anct, travaux, suite_financement } => {
-                resultats(&cx, &mut out, items, *autres, *regles_anct, *travaux, suite_financement);
+            Reply::Resultats { items, autres, regles_anct, travaux, suite_financement, hors_manche } => {
+                let flags = Flags { regles: *regles_anct, travaux: *travaux, hors_manche: *hors_manche };
+                resultats(&cx, &mut out, items, *autres, flags, suite_financement);
             }
             Reply::Details { dispositif } => {
                 if let Some(d) = content.catalogue.dispositif(dispositif) {
@@ -145,18 +146,17 @@ fn doc_name(content: &Content, d: Doc) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn resultats(
-    cx: &Ctx<'_>,
-    out: &mut Vec<Block>,
-    items: &[MatchView],
-    autres: usize,
+/// What the result list must also say.
+#[derive(Debug, Clone, Copy)]
+struct Flags {
     regles: bool,
     travaux: bool,
-    suite: &[String],
-) {
+    hors_manche: bool,
+}
+
+fn resultats(cx: &Ctx<'_>, out: &mut Vec<Block>, items: &[MatchView], autres: usize, flags: Flags, suite: &[String]) {
     let cat = &cx.content.catalogue;
-    if travaux {
+    if flags.travaux {
         out.push(Block::Para(cx.msg("anct-pas-travaux", &[])));
     }
     if items.is_empty() {
@@ -192,7 +192,7 @@ fn resultats(
             cx.msg("resultats-autres", &[("nombre", Arg::Number(i64::try_from(autres).unwrap_or(0)))]),
         ));
     }
-    if regles {
+    if flags.regles {
         out.push(Block::Para(cx.msg("regles-anct", &[])));
     }
     if !suite.is_empty() {
@@ -200,7 +200,7 @@ fn resultats(
         out.push(Block::Para(cx.msg("suite-financement", &[("liste", Arg::Text(names.join(", ")))])));
     }
     out.push(Block::Para(cx.msg("resultats-details-aide", &[])));
-    out.push(Block::Para(cx.msg("guichet-unique", &[])));
+    out.push(Block::Para(cx.msg(if flags.hors_manche { "guichet-hors-manche" } else { "guichet-unique" }, &[])));
 }
 
 /// The reasons of a match as one short sentence.
