@@ -88,6 +88,7 @@ pub const CODE_MESSAGES: &[&str] = &[
     "question-sigle",
     "question-theme",
     "question-reprise",
+    "merci-reponse",
     "carte-contact-inconnu",
     "carte-tel",
     "carte-fax",

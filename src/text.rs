@@ -163,8 +163,6 @@ const STOP_WORDS: &[&str] = &[
     "comment",
     "contacter",
     "contact",
-    "aide",
-    "aides",
     "besoin",
     "veut",
     "voudrais",

@@ -103,3 +103,4 @@ ingenierie-financiere = Financial engineering
 ingenierie-concertation = Public consultation engineering
 erreur-interne = A technical problem is stopping me from answering. Please try again in a moment. Meanwhile: ingenierie@manche.gouv.fr
 guichet-hors-manche = Outside the Manche, contact the préfecture of your département: it is the entry point for State engineering requests (ANCT).
+merci-reponse = You are welcome.

@@ -101,7 +101,7 @@ pub struct Communes {
 }
 
 /// How many candidates a short choice list may hold.
-const MAX_CHOICES: usize = 6;
+const MAX_CHOICES: usize = 8;
 
 impl Communes {
     /// Builds the indexes. `anciennes` maps former commune names (communes déléguées) to the
@@ -179,8 +179,10 @@ impl Communes {
             .filter(|(_, k)| k.starts_with(&key) && k[key.len()..].starts_with(' '))
             .map(|(i, _)| i)
             .collect();
-        if !prefixed.is_empty() && prefixed.len() <= MAX_CHOICES {
-            return several(prefixed);
+        if !prefixed.is_empty() {
+            // Many names start the same way ("saint jean"): the first ones, in order; the person
+            // can also type the full name.
+            return several(prefixed.into_iter().take(MAX_CHOICES).collect());
         }
         if let Some(outside) = self.outside().by_key.get(&key) {
             return Lookup::Outside(outside.clone());
@@ -212,11 +214,16 @@ impl Communes {
     }
 
     fn lookup_code(&self, code: &str) -> Lookup {
+        // A postal code of the Manche can also be the INSEE code of another commune (50410 is
+        // Percy-en-Normandie's postal code and Pontorson's INSEE code): offer both.
+        let mut list = self.by_postal.get(code).cloned().unwrap_or_default();
         if let Some(&i) = self.by_insee.get(code) {
-            return Lookup::Found(i);
+            if !list.contains(&i) {
+                list.push(i);
+            }
         }
-        if let Some(list) = self.by_postal.get(code) {
-            return several(list.clone());
+        if !list.is_empty() {
+            return several(list);
         }
         if let Some(list) = self.outside().by_code.get(code) {
             let mut list = list.clone();

@@ -142,7 +142,16 @@ pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Eche
             m.score += 3;
             m.raisons.push(Raison::Etape(e.to_owned()));
         }
-        Some(_) if !d.etapes.is_empty() => return Err(Echec::Etape),
+        // A neighbouring stage still fits (a project "still thinking" soon needs its diagnosis),
+        // ranked lower; further stages do not.
+        Some(e) if !d.etapes.is_empty() => {
+            let near = cat.etape_rank(e).is_some_and(|r| {
+                d.etapes.iter().filter_map(|x| cat.etape_rank(x)).any(|x| x.abs_diff(r) == 1)
+            });
+            if !near {
+                return Err(Echec::Etape);
+            }
+        }
         Some(_) => m.score += 1,
         None => {}
     }

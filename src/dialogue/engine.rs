@@ -95,6 +95,21 @@ fn command(folded: &str) -> Option<Command> {
     })
 }
 
+/// A polite word in the middle of the dialogue, and the message that answers it.
+fn courtesy(folded: &str) -> Option<&'static str> {
+    let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
+    if is_greeting(t) {
+        return Some("question-reprise");
+    }
+    let thanks = matches!(
+        t,
+        "merci" | "ok merci" | "merci beaucoup" | "merci bien" | "super merci" | "parfait merci" | "d'accord merci"
+            | "tres bien merci" | "ok" | "d'accord" | "entendu" | "compris" | "top" | "super" | "genial" | "cool"
+            | "nickel" | "parfait" | "bien recu" | "merci pour l'info" | "merci pour votre aide"
+    );
+    thanks.then_some("merci-reponse")
+}
+
 fn is_greeting(folded: &str) -> bool {
     let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
     matches!(
@@ -197,30 +212,41 @@ impl<'a> Turn<'a> {
             }
             return true;
         };
-        if quick::looks_like_question(folded) && self.quick(input, quick::Strength::Question) {
+        let question = quick::looks_like_question(folded);
+        if question && self.quick(input, quick::Strength::Question) {
             self.out.push(Reply::say("question-reprise"));
             self.ask_current();
             return true;
         }
         if let Some(p) = self.s.pending.clone() {
-            match self.pending(&p, &node, index, input, folded) {
+            match self.pending(&p, node, index, input, folded) {
                 Some(true) => return true,
                 Some(false) => {}
                 None => {
-                    self.misunderstood(&node);
+                    self.not_understood(node, folded);
                     return true;
                 }
             }
         }
-        match self.parse_answer(&node, input, folded) {
+        let pending_before = self.s.pending.is_some();
+        match self.parse_answer(node, input, folded) {
             Some(value) => {
-                self.accept(index, &node, value, folded);
+                self.accept(index, node, value, folded);
                 true
             }
+            // The answer opened a sub-question (several communes fit): it is asked already.
+            None if !pending_before && self.s.pending.is_some() => true,
             None if node.answer.is_none() => {
                 if !self.quick(input, quick::Strength::Any) {
                     self.out.push(Reply::say("aide-resultats"));
                 }
+                true
+            }
+            None if question => {
+                // A question the catalogue cannot answer: say so, then ask again.
+                self.out.push(Reply::say("question-rien"));
+                self.out.push(Reply::say("question-reprise"));
+                self.ask_current();
                 true
             }
             None => {
@@ -235,7 +261,7 @@ impl<'a> Turn<'a> {
                     self.skip_known();
                     return true;
                 }
-                self.misunderstood(&node);
+                self.not_understood(node, folded);
                 true
             }
         }
@@ -381,6 +407,18 @@ impl<'a> Turn<'a> {
 
     /// Fills slots of other nodes that the sentence answers plainly.
     fn extract(&mut self, folded: &str, current: usize) {
+        // The commune's own name says nothing about the project ("…-sur-Mer" is no seaside theme).
+        let without;
+        let folded = match self.s.slots.get("commune") {
+            Some(Value::Commune(insee)) => match self.content.communes.by_insee(insee) {
+                Some(c) => {
+                    without = without_name(folded, &c.nom);
+                    without.as_str()
+                }
+                None => folded,
+            },
+            _ => folded,
+        };
         for (i, n) in self.dialogue.nodes.iter().enumerate() {
             let (Some(kind), Some(slot)) = (n.answer, &n.slot) else {
                 continue;
@@ -592,6 +630,16 @@ impl<'a> Turn<'a> {
             self.ask(&node);
         } else {
             self.out.push(Reply::say("aide-resultats"));
+        }
+    }
+
+    /// Not an answer: a polite word gets a polite reply, anything else a reformulation.
+    fn not_understood(&mut self, node: &Node, folded: &str) {
+        if let Some(reply) = courtesy(folded) {
+            self.out.push(Reply::say(reply));
+            self.ask_current();
+        } else {
+            self.misunderstood(node);
         }
     }
 
@@ -841,6 +889,42 @@ impl<'a> Turn<'a> {
     }
 }
 
+/// `folded` with the words of `name` (compared as name keys) blanked out.
+fn without_name(folded: &str, name: &str) -> String {
+    let key = name_key(name);
+    let wanted: Vec<&str> = key.split(' ').collect();
+    // Words of the text with their byte ranges, compared the way names are.
+    let mut spans = vec![];
+    let mut start = None;
+    for (i, c) in folded.char_indices().chain(std::iter::once((folded.len(), ' '))) {
+        match (c.is_alphanumeric(), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s0)) => {
+                spans.push((s0, i));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let same = |(a, b): (usize, usize), w: &str| match &folded[a..b] {
+        "st" => w == "saint",
+        "ste" => w == "sainte",
+        x => x == w,
+    };
+    let mut out = folded.to_owned();
+    if wanted.is_empty() || spans.len() < wanted.len() {
+        return out;
+    }
+    for i in 0..=spans.len() - wanted.len() {
+        if wanted.iter().enumerate().all(|(k, w)| same(spans[i + k], w)) {
+            let (a, b) = (spans[i].0, spans[i + wanted.len() - 1].1);
+            out.replace_range(a..b, &" ".repeat(b - a));
+            break;
+        }
+    }
+    out
+}
+
 fn choice_index(folded: &str, names: &[String]) -> Option<usize> {
     let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
     let n: usize = t.parse().ok()?;
@@ -898,6 +982,13 @@ fn why_not_request(folded: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commune_name_is_blanked_before_extraction() {
+        assert_eq!(without_name("agon coutainville, projet", "Agon-Coutainville").trim_start(), ", projet");
+        assert_eq!(without_name("maire de st-pair-sur-mer", "Saint-Pair-sur-Mer").trim_end(), "maire de");
+        assert_eq!(without_name("rien a voir", "Genêts"), "rien a voir");
+    }
 
     #[test]
     fn global_words() {

@@ -88,6 +88,21 @@ pub fn answer(content: &Content, input: &str, strength: Strength) -> Option<Vec<
         Doc::Sigle(i) => {
             out.push(Reply::Sigle { index: i });
             let s = &content.catalogue.glossaire[i];
+            // A programme (PVD, ACV…): what being a laureate opens.
+            let statut = fold(&s.sigle);
+            let opened: Vec<&str> = content
+                .catalogue
+                .dispositifs
+                .iter()
+                .filter(|d| d.conditions.statuts_requis.contains(&statut))
+                .map(|d| d.id.as_str())
+                .collect();
+            for id in opened.iter().take(2) {
+                out.push(Reply::Dispositif { dispositif: (*id).to_owned() });
+                if let Some(doc) = doc_of(content, id) {
+                    shown.push(doc);
+                }
+            }
             if let Some(first) = s.voir.first() {
                 if let Some(doc) = doc_of(content, first) {
                     if wants != Intent::Definition || matches!(doc, Doc::Dispositif(_)) {
