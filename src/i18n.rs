@@ -75,6 +75,7 @@ pub const CODE_MESSAGES: &[&str] = &[
     "details-source",
     "pourquoi-pas-introuvable",
     "pourquoi-pas-retenu",
+    "pourquoi-pas-classe",
     "pourquoi-pas-population-max",
     "pourquoi-pas-population-min",
     "pourquoi-pas-statut-requis",

@@ -104,3 +104,4 @@ ingenierie-concertation = Public consultation engineering
 erreur-interne = A technical problem is stopping me from answering. Please try again in a moment. Meanwhile: ingenierie@manche.gouv.fr
 guichet-hors-manche = Outside the Manche, contact the préfecture of your département: it is the entry point for State engineering requests (ANCT).
 merci-reponse = You are welcome.
+pourquoi-pas-classe = { $nom } could also apply, but other schemes fit your theme and stage better: type "retour" (back) to refine.

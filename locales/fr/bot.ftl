@@ -104,3 +104,4 @@ ingenierie-concertation = Ingénierie concertation
 erreur-interne = Un problème technique m'empêche de répondre. Réessayez dans un instant ; en attendant : ingenierie@manche.gouv.fr
 guichet-hors-manche = Hors de la Manche, adressez-vous à la préfecture de votre département : elle est le point d'entrée des demandes d'ingénierie de l'État (ANCT).
 merci-reponse = Avec plaisir.
+pourquoi-pas-classe = { $nom } pourrait aussi convenir, mais d'autres dispositifs correspondent mieux à votre thème et à votre étape : tapez « retour » pour préciser.

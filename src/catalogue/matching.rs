@@ -68,7 +68,8 @@ pub struct Match {
 /// Kinds of help people ask for, and the natures that answer each.
 fn besoin_fits(besoin: &str, nature: &str) -> bool {
     match besoin {
-        "conseil" => matches!(nature, "ingenierie" | "etude" | "strategie" | "programme"),
+        // Project leaders (Villages d'avenir, VTA) accompany: that is advice too.
+        "conseil" => matches!(nature, "ingenierie" | "etude" | "strategie" | "programme" | "chef-de-projet"),
         "financement" => matches!(nature, "financement" | "plateforme" | "portage"),
         "chef-de-projet" => nature == "chef-de-projet",
         _ => false,
@@ -124,8 +125,9 @@ pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Eche
     }
     // Eligibility that targets a profile is worth more than a dispositif open to all.
     m.score += 3 * i32::try_from(m.raisons.len()).unwrap_or(0);
+    // A dispositif reserved to the commune's programme is the most specific door of all.
     if c.statuts_requis.iter().any(|r| m.raisons.contains(&Raison::StatutRequis(r.clone()))) {
-        m.score += 3;
+        m.score += 6;
     }
 
     match p.theme.as_deref().filter(|t| *t != "nsp") {
@@ -142,12 +144,12 @@ pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Eche
             m.score += 3;
             m.raisons.push(Raison::Etape(e.to_owned()));
         }
-        // A neighbouring stage still fits (a project "still thinking" soon needs its diagnosis),
-        // ranked lower; further stages do not.
+        // The next stage still fits (a project "still thinking" soon needs its diagnosis),
+        // ranked lower; earlier or further stages do not.
         Some(e) if !d.etapes.is_empty() => {
-            let near = cat.etape_rank(e).is_some_and(|r| {
-                d.etapes.iter().filter_map(|x| cat.etape_rank(x)).any(|x| x.abs_diff(r) == 1)
-            });
+            let near = cat
+                .etape_rank(e)
+                .is_some_and(|r| d.etapes.iter().filter_map(|x| cat.etape_rank(x)).any(|x| x == r + 1));
             if !near {
                 return Err(Echec::Etape);
             }
@@ -159,6 +161,8 @@ pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Eche
         if besoin_fits(b, &d.nature) {
             m.score += 3;
             m.raisons.push(Raison::Besoin(b.to_owned()));
+        } else if matches!(b, "conseil" | "financement" | "chef-de-projet") {
+            m.score -= 2;
         }
     }
     if d.themes.is_empty() && !m.raisons.iter().any(|r| matches!(r, Raison::Theme(_))) {

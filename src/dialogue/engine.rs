@@ -103,9 +103,27 @@ fn courtesy(folded: &str) -> Option<&'static str> {
     }
     let thanks = matches!(
         t,
-        "merci" | "ok merci" | "merci beaucoup" | "merci bien" | "super merci" | "parfait merci" | "d'accord merci"
-            | "tres bien merci" | "ok" | "d'accord" | "entendu" | "compris" | "top" | "super" | "genial" | "cool"
-            | "nickel" | "parfait" | "bien recu" | "merci pour l'info" | "merci pour votre aide"
+        "merci"
+            | "ok merci"
+            | "merci beaucoup"
+            | "merci bien"
+            | "super merci"
+            | "parfait merci"
+            | "d'accord merci"
+            | "tres bien merci"
+            | "ok"
+            | "d'accord"
+            | "entendu"
+            | "compris"
+            | "top"
+            | "super"
+            | "genial"
+            | "cool"
+            | "nickel"
+            | "parfait"
+            | "bien recu"
+            | "merci pour l'info"
+            | "merci pour votre aide"
     );
     thanks.then_some("merci-reponse")
 }
@@ -330,8 +348,11 @@ impl<'a> Turn<'a> {
                 parse::multi(folded, &node.choices, &labels).map(|v| {
                     let mut values: Vec<String> = v.into_iter().map(|i| node.choices[i].value.clone()).collect();
                     // "aucun" or "nsp" beside real statuses means the real ones.
-                    if values.len() > 1 {
+                    if values.iter().any(|v| v != "aucun" && v != "nsp") {
                         values.retain(|v| v != "aucun" && v != "nsp");
+                    } else if values.len() > 1 {
+                        // "aucune idée": not knowing wins over "none".
+                        values.retain(|v| v == "nsp");
                     }
                     Value::Multi(values)
                 })
@@ -399,7 +420,13 @@ impl<'a> Turn<'a> {
         }
         self.s.history.push(node.id.clone());
         self.s.misses = 0;
-        if !folded.is_empty() {
+        // A short answer answers one question; "je ne sais pas" says nothing of the rest.
+        let unsure = self.s.slots.get(node.slot.as_deref().unwrap_or_default()).is_some_and(|v| match v {
+            Value::Multi(v) => v.iter().any(|x| x == "nsp"),
+            Value::Choice(c) => c == "nsp",
+            _ => false,
+        });
+        if !unsure && crate::text::words(folded).count() > 2 {
             self.extract(folded, index);
         }
         self.go_next(index);
@@ -680,6 +707,10 @@ impl<'a> Turn<'a> {
         match c {
             Command::Aide => {
                 match self.current() {
+                    Some(_) if matches!(self.s.pending, Some(Pending::Confirm { .. })) => {
+                        self.out.push(Reply::say("aide-oui-non"));
+                        self.out.push(Reply::say("aide-generale"));
+                    }
                     Some((_, node)) if node.answer.is_some() => {
                         let kind = node.answer.unwrap_or(AnswerKind::Text);
                         self.out.push(Reply::say(&format!("aide-{}", kind.message_suffix())));
@@ -828,6 +859,7 @@ impl<'a> Turn<'a> {
         let id = match evaluate(cat, index, &p) {
             Ok(_) if d.id == GUICHET_UNIQUE || self.s.results.contains(&d.id) => "pourquoi-pas-retenu",
             Ok(_) if p == Profil::default() => "pourquoi-pas-profil",
+            Ok(_) if !self.s.results.is_empty() => "pourquoi-pas-classe",
             Ok(_) => "pourquoi-pas-retenu",
             Err(Echec::PopulationMax { max, population }) => {
                 args.push(("max", Arg::Text(format_number(i64::from(max) + 1))));
@@ -958,16 +990,31 @@ fn details_request(folded: &str) -> Option<usize> {
 /// "pourquoi pas X ?", "pourquoi je n'ai pas X", "et X, pourquoi pas ?"
 fn why_not_request(folded: &str) -> Option<&str> {
     let t = folded.trim_end_matches(|c: char| !c.is_alphanumeric()).trim();
+    if let Some(rest) = t.strip_suffix("pourquoi pas").or_else(|| t.strip_suffix("pourquoi pas nous")) {
+        let rest = rest.trim().trim_end_matches(',').trim();
+        let rest =
+            ["et les ", "et la ", "et le ", "et l'", "et "].iter().find_map(|p| rest.strip_prefix(p)).unwrap_or(rest);
+        let rest = rest.trim();
+        if !rest.is_empty() {
+            return Some(rest);
+        }
+    }
     for p in [
         "pourquoi pas les ",
         "pourquoi pas la ",
         "pourquoi pas le ",
         "pourquoi pas l'",
+        "pourquoi pas de ",
+        "pourquoi pas d'",
         "pourquoi pas ",
         "pourquoi je n'ai pas ",
         "pourquoi on n'a pas ",
+        "pourquoi on a pas ",
+        "pourquoi on n'a pas droit aux ",
+        "pourquoi on n'a pas droit a ",
+        "pourquoi nous n'avons pas ",
         "pourquoi n'ai-je pas ",
-        "pourquoi pas de ",
+        "pourquoi pas droit aux ",
     ] {
         if let Some(rest) = t.strip_prefix(p) {
             let rest = rest.trim();
@@ -1006,5 +1053,7 @@ mod tests {
         assert_eq!(details_request("details"), None);
         assert_eq!(why_not_request("pourquoi pas les petites centralites ?"), Some("petites centralites"));
         assert_eq!(why_not_request("pourquoi pas"), None);
+        assert_eq!(why_not_request("pourquoi on a pas petites centralites"), Some("petites centralites"));
+        assert_eq!(why_not_request("et les petites centralites, pourquoi pas ?"), Some("petites centralites"));
     }
 }

@@ -134,7 +134,20 @@ pub enum Mode {
     Extract,
 }
 
-const TOO_COMMON: &[&str] = &["non", "oui", "aucun", "aucune", "rien", "autre", "inconnu", "non aucun", "pas concerne"];
+const TOO_COMMON: &[&str] = &[
+    "non",
+    "oui",
+    "aucun",
+    "aucune",
+    "rien",
+    "autre",
+    "inconnu",
+    "non aucun",
+    "pas concerne",
+    "conseil",
+    "idee",
+    "besoin",
+];
 
 /// Phrases of a choice, folded: its value, its label text and its synonyms.
 fn phrases<'a>(c: &'a Choice, label: &'a str, mode: Mode) -> impl Iterator<Item = &'a str> {
@@ -160,15 +173,30 @@ pub fn choice(folded: &str, choices: &[Choice], labels: &[String]) -> Option<usi
     if let Some(n) = choice_number(t) {
         return (1..=choices.len()).contains(&n).then(|| n - 1);
     }
-    // Whole answer equals a phrase.
-    for (i, c) in choices.iter().enumerate() {
-        if phrases(c, &labels[i], Mode::Answer).any(|p| eq_loose(p, t)) {
-            return Some(i);
-        }
+    if let Some(i) = exact(t, choices, labels) {
+        return Some(i);
     }
     // A phrase inside the answer: the longest one decides, if it is unique.
     if let Some(i) = longest_phrase(t, choices, labels, Mode::Answer) {
         return Some(i);
+    }
+    // The same, plurals aside: "des conseils", "les etudes".
+    let singular_t = singular(t);
+    if singular_t != t {
+        let singular_labels: Vec<String> = labels.iter().map(|l| singular(l)).collect();
+        let singular_choices: Vec<Choice> = choices
+            .iter()
+            .map(|c| Choice {
+                value: singular(&c.value),
+                label: c.label.clone(),
+                aussi: c.aussi.iter().map(|a| singular(a)).collect(),
+            })
+            .collect();
+        if let Some(i) = exact(&singular_t, &singular_choices, &singular_labels)
+            .or_else(|| longest_phrase(&singular_t, &singular_choices, &singular_labels, Mode::Answer))
+        {
+            return Some(i);
+        }
     }
     // Typos: the nearest phrase within the typo budget of its length.
     let mut best: Option<(usize, usize)> = None; // (distance, index)
@@ -193,6 +221,28 @@ pub fn choice(folded: &str, choices: &[Choice], labels: &[String]) -> Option<usi
         }
     }
     if tie { None } else { best.map(|(_, i)| i) }
+}
+
+/// The choice one of whose phrases is the whole answer.
+fn exact(t: &str, choices: &[Choice], labels: &[String]) -> Option<usize> {
+    choices
+        .iter()
+        .enumerate()
+        .find(|(i, c)| phrases(c, &labels[*i], Mode::Answer).any(|p| eq_loose(p, t)))
+        .map(|(i, _)| i)
+}
+
+/// Each word without its plural mark (`s`, `x`), for words of more than three letters.
+fn singular(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    for (i, w) in t.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let stripped = if w.chars().count() > 3 { w.strip_suffix(['s', 'x']).unwrap_or(w) } else { w };
+        out.push_str(stripped);
+    }
+    out
 }
 
 /// The choice whose phrase occurs in the text, the longest phrase winning; `None` when two
@@ -222,6 +272,10 @@ pub fn longest_phrase(t: &str, choices: &[Choice], labels: &[String], mode: Mode
 /// Several choices: "1 et 3", "PVD et villages d'avenir", "pvd, acv".
 #[must_use]
 pub fn multi(folded: &str, choices: &[Choice], labels: &[String]) -> Option<Vec<usize>> {
+    let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
+    if let Some(i) = exact(t, choices, labels) {
+        return Some(vec![i]);
+    }
     // Each part on its own: "1, 3", "pvd et acv".
     let parts: Vec<&str> = folded
         .split([',', ';', '+', '/', '&'])

@@ -75,6 +75,9 @@ pub fn looks_like_question(folded: &str) -> bool {
 /// The answer to a quick question, or `None` when the catalogue has nothing sure enough.
 #[must_use]
 pub fn answer(content: &Content, input: &str, strength: Strength) -> Option<Vec<Reply>> {
+    if let Some(replies) = anct_pays(content, input) {
+        return Some(replies);
+    }
     let hits = content.search.search(input);
     let top = hits.first()?;
     if top.score < strength.threshold() {
@@ -139,6 +142,33 @@ pub fn answer(content: &Content, input: &str, strength: Strength) -> Option<Vec<
     if !also.is_empty() {
         out.push(Reply::VoirAussi(also));
     }
+    Some(out)
+}
+
+/// "L'ANCT peut-elle financer nos travaux ?": the ANCT's rule said plainly, then what does fund
+/// works.
+fn anct_pays(content: &Content, input: &str) -> Option<Vec<Reply>> {
+    let folded = fold(input);
+    let about_anct = crate::text::words(&folded).any(|w| w == "anct");
+    let about_money = ["financ", "pay", "subvention", "travaux", "investiss", "maitrise d'oeuvre", "moe", "argent"]
+        .iter()
+        .any(|k| folded.contains(k));
+    if !(about_anct && about_money) {
+        return None;
+    }
+    let works = Profil { etape: Some("realisation".into()), besoin: Some("financement".into()), ..Profil::default() };
+    let funding: Vec<Doc> = match_profil(&content.catalogue, &works)
+        .iter()
+        .filter(|m| matches!(content.catalogue.dispositifs[m.dispositif].nature.as_str(), "financement" | "plateforme"))
+        .map(|m| Doc::Dispositif(m.dispositif))
+        .take(5)
+        .collect();
+    let mut out = vec![];
+    if let Some(i) = content.search.sigle("anct") {
+        out.push(Reply::Sigle { index: i });
+    }
+    out.push(Reply::say("anct-pas-travaux"));
+    out.push(Reply::VoirAussi(funding));
     Some(out)
 }
 

@@ -128,7 +128,13 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                 }
             }
             Reply::VoirAussi(docs) => {
-                let names: Vec<String> = docs.iter().map(|d| doc_name(content, *d)).collect();
+                let mut names: Vec<String> = vec![];
+                for d in docs {
+                    let n = doc_name(content, *d);
+                    if !names.contains(&n) {
+                        names.push(n);
+                    }
+                }
                 out.push(Block::Para(cx.msg("question-voir-aussi", &[("liste", Arg::Text(names.join(" ; ")))])));
             }
         }
