@@ -77,10 +77,10 @@ impl<S: Store> Bot<S> {
     /// # Errors
     /// When the store fails; the adapter then says so in a generic message and logs the detail.
     pub fn handle(&mut self, msg: &Incoming) -> Result<Vec<Reply>, StoreError> {
-        if let Some(e) = &msg.event_id {
-            if self.store.is_handled(e)? {
-                return Ok(vec![]);
-            }
+        if let Some(e) = &msg.event_id
+            && self.store.is_handled(e)?
+        {
+            return Ok(vec![]);
         }
         let (mut session, mut replies) = self.session(msg)?;
         if msg.text.len() > MAX_MESSAGE_BYTES {

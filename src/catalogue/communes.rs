@@ -217,10 +217,10 @@ impl Communes {
         // A postal code of the Manche can also be the INSEE code of another commune (50410 is
         // Percy-en-Normandie's postal code and Pontorson's INSEE code): offer both.
         let mut list = self.by_postal.get(code).cloned().unwrap_or_default();
-        if let Some(&i) = self.by_insee.get(code) {
-            if !list.contains(&i) {
-                list.push(i);
-            }
+        if let Some(&i) = self.by_insee.get(code)
+            && !list.contains(&i)
+        {
+            list.push(i);
         }
         if !list.is_empty() {
             return several(list);

@@ -384,10 +384,10 @@ impl Loader {
                 if let Some(t) = site.telephone.as_ref().or(site.fax.as_ref()) {
                     check_phone(self, t, f);
                 }
-                if let Some(e) = &site.email {
-                    if !is_email(e.get_ref()) {
-                        self.err(f, "C011", e.span(), format!("adresse électronique « {} » invalide", e.get_ref()));
-                    }
+                if let Some(e) = &site.email
+                    && !is_email(e.get_ref())
+                {
+                    self.err(f, "C011", e.span(), format!("adresse électronique « {} » invalide", e.get_ref()));
                 }
                 let s = Site {
                     libelle: site.libelle.into_inner(),
@@ -495,15 +495,14 @@ impl Loader {
                 conditions.population_max = pop(self, &c.population_max);
                 if let (Some(min), Some(max), Some(at)) =
                     (conditions.population_min, conditions.population_max, &c.population_max)
+                    && min > max
                 {
-                    if min > max {
-                        self.err(
-                            f,
-                            "C015",
-                            at.span(),
-                            format!("population_max ({max}) plus petite que population_min ({min})"),
-                        );
-                    }
+                    self.err(
+                        f,
+                        "C015",
+                        at.span(),
+                        format!("population_max ({max}) plus petite que population_min ({min})"),
+                    );
                 }
                 conditions.statuts_requis = c.statuts_requis.into_iter().map(Spanned::into_inner).collect();
                 conditions.statuts_exclus = c.statuts_exclus.into_iter().map(Spanned::into_inner).collect();
@@ -1103,12 +1102,12 @@ fn message_ids(text: &str) -> Vec<(String, Range<usize>)> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let first = line.chars().next();
-        if first.is_some_and(|c| c.is_ascii_alphabetic()) {
-            if let Some(eq) = line.find('=') {
-                let id = line[..eq].trim_end();
-                if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-                    out.push((id.to_owned(), offset..offset + id.len()));
-                }
+        if first.is_some_and(|c| c.is_ascii_alphabetic())
+            && let Some(eq) = line.find('=')
+        {
+            let id = line[..eq].trim_end();
+            if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+                out.push((id.to_owned(), offset..offset + id.len()));
             }
         }
         offset += line.len();

@@ -557,8 +557,8 @@ impl<'a> Turn<'a> {
             if node.answer.is_some() {
                 self.s.node = Some(node.id.clone());
                 self.s.misses = 0;
-                if let Some(value) = self.proposal(&node) {
-                    let args = self.proposal_args(&node, &value);
+                if let Some(value) = self.proposal(node) {
+                    let args = self.proposal_args(node, &value);
                     self.s.pending = Some(Pending::Confirm { value });
                     let choices = vec![
                         ChoiceView { n: 1, label: Label::Message("oui".into()), value: "oui".into() },
@@ -566,7 +566,7 @@ impl<'a> Turn<'a> {
                     ];
                     self.out.push(Reply::Ask { id: node.confirme.clone().unwrap_or_default(), args, choices });
                 } else {
-                    self.ask(&node);
+                    self.ask(node);
                 }
                 return;
             }
@@ -644,7 +644,7 @@ impl<'a> Turn<'a> {
             return;
         };
         if let Some(Pending::Confirm { value }) = self.s.pending.clone() {
-            let args = self.proposal_args(&node, &value);
+            let args = self.proposal_args(node, &value);
             let choices = vec![
                 ChoiceView { n: 1, label: Label::Message("oui".into()), value: "oui".into() },
                 ChoiceView { n: 2, label: Label::Message("non".into()), value: "non".into() },
@@ -654,7 +654,7 @@ impl<'a> Turn<'a> {
         }
         self.s.pending = None;
         if node.answer.is_some() {
-            self.ask(&node);
+            self.ask(node);
         } else {
             self.out.push(Reply::say("aide-resultats"));
         }
@@ -767,10 +767,10 @@ impl<'a> Turn<'a> {
             _ => None,
         };
         for (slot, field) in [("theme", &mut p.theme), ("etape", &mut p.etape), ("besoin", &mut p.besoin)] {
-            if let Some(Value::Choice(c)) = self.s.slots.get(slot) {
-                if c != "nsp" {
-                    *field = Some(c.clone());
-                }
+            if let Some(Value::Choice(c)) = self.s.slots.get(slot)
+                && c != "nsp"
+            {
+                *field = Some(c.clone());
             }
         }
         p

@@ -106,13 +106,13 @@ pub fn answer(content: &Content, input: &str, strength: Strength) -> Option<Vec<
                     shown.push(doc);
                 }
             }
-            if let Some(first) = s.voir.first() {
-                if let Some(doc) = doc_of(content, first) {
-                    if wants != Intent::Definition || matches!(doc, Doc::Dispositif(_)) {
-                        out.push(card(content, doc));
-                    }
-                    shown.push(doc);
+            if let Some(first) = s.voir.first()
+                && let Some(doc) = doc_of(content, first)
+            {
+                if wants != Intent::Definition || matches!(doc, Doc::Dispositif(_)) {
+                    out.push(card(content, doc));
                 }
+                shown.push(doc);
             }
         }
         Doc::Theme(i) => {

@@ -357,10 +357,8 @@ fn acteur_card(cx: &Ctx<'_>, a: &Acteur, full: bool) -> Card {
     if a.is_incomplete() {
         lines.push(Field::Text(cx.msg("carte-contact-inconnu", &[("nom", Arg::Text(a.short_name().to_owned()))])));
     }
-    if full {
-        if let Some(m) = &a.modalites {
-            lines.push(Field::Text(cx.msg("carte-modalites", &[("texte", Arg::Text(m.clone()))])));
-        }
+    if full && let Some(m) = &a.modalites {
+        lines.push(Field::Text(cx.msg("carte-modalites", &[("texte", Arg::Text(m.clone()))])));
     }
     Card { title, lines }
 }
