@@ -84,3 +84,20 @@ fn killed_and_restarted_resumes_at_the_same_question() {
     drop(chat.child.stdin.take());
     chat.child.wait().unwrap();
 }
+
+#[test]
+fn speaks_english_with_lang_en_and_french_where_untranslated() {
+    let out = Command::new(env!("CARGO_BIN_EXE_aiguilleur"))
+        .args(["chat", "--db", ":memory:", "--lang", "en"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all("hello\nGenêts\n".as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("What is your municipality?"), "{stdout}");
+    assert!(stdout.contains("Genêts has 451 inhabitants"), "{stdout}");
+}

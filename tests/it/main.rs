@@ -5,4 +5,5 @@ mod support;
 mod catalogue;
 mod chat_process;
 mod check;
+mod engine;
 mod transcripts;

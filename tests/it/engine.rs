@@ -1,0 +1,105 @@
+//! The dialogue engine on the shipped content, without any I/O: values in, values out.
+
+use aiguilleur::dialogue::{self, Session, Value};
+use aiguilleur::reply::Reply;
+
+use crate::support;
+
+fn start() -> Session {
+    Session::new("orientation", "fr", &support::content().version, 0)
+}
+
+fn ids(replies: &[Reply]) -> Vec<String> {
+    replies
+        .iter()
+        .map(|r| match r {
+            Reply::Say { id, .. } | Reply::Ask { id, .. } => id.clone(),
+            other => format!("{other:?}").split([' ', '{', '(']).next().unwrap_or_default().to_owned(),
+        })
+        .collect()
+}
+
+#[test]
+fn one_sentence_fills_several_answers() {
+    let c = support::content();
+    let mut s = start();
+    let r = dialogue::step(&c, &mut s, "maire de Genêts, pas de programme, on veut refaire la salle des fêtes", 0);
+    assert_eq!(s.slots.get("commune"), Some(&Value::Commune("50199".into())));
+    assert_eq!(s.slots.get("statuts"), Some(&Value::Multi(vec!["aucun".into()])));
+    assert_eq!(s.slots.get("theme"), Some(&Value::Choice("batiments-publics".into())));
+    // Only what is missing is asked: the population is proposed for confirmation first.
+    assert_eq!(ids(&r).last().map(String::as_str), Some("q-population-confirme"));
+    let r = dialogue::step(&c, &mut s, "oui", 1);
+    assert_eq!(ids(&r).last().map(String::as_str), Some("q-etape"), "statut and theme are known: {r:?}");
+}
+
+#[test]
+fn never_the_same_sentence_twice_in_a_row() {
+    let c = support::content();
+    let mut s = start();
+    dialogue::step(&c, &mut s, "bonjour", 0);
+    let mut previous = String::new();
+    for i in 0..4 {
+        let r = dialogue::step(&c, &mut s, "xqzw plouf", i);
+        let shown = ids(&r).join(",");
+        assert_ne!(shown, previous, "turn {i} repeated itself");
+        assert!(shown.starts_with("q-commune-reformule") || shown.starts_with("incompris-encore"), "{shown}");
+        previous = shown;
+    }
+}
+
+#[test]
+fn back_restart_and_help() {
+    let c = support::content();
+    let mut s = start();
+    for (i, t) in ["bonjour", "Genêts", "oui"].iter().enumerate() {
+        dialogue::step(&c, &mut s, t, i64::try_from(i).unwrap());
+    }
+    assert_eq!(s.node.as_deref(), Some("statut"));
+    let r = dialogue::step(&c, &mut s, "retour", 10);
+    assert_eq!(ids(&r), ["retour-ok", "q-population-confirme"]);
+    assert_eq!(s.node.as_deref(), Some("population"));
+    let r = dialogue::step(&c, &mut s, "aide", 11);
+    assert_eq!(ids(&r), ["aide-oui-non", "aide-generale", "q-population-confirme"]);
+    let r = dialogue::step(&c, &mut s, "recommencer", 12);
+    assert_eq!(ids(&r), ["recommencer-ok", "q-commune"]);
+    assert!(s.slots.is_empty());
+}
+
+#[test]
+fn a_question_mid_dialogue_is_answered_then_the_question_comes_back() {
+    let c = support::content();
+    let mut s = start();
+    for t in ["bonjour", "Genêts", "oui", "aucun"] {
+        dialogue::step(&c, &mut s, t, 0);
+    }
+    let r = dialogue::step(&c, &mut s, "c'est quoi la DETR ?", 0);
+    assert!(matches!(r.first(), Some(Reply::Sigle { .. })), "{r:?}");
+    assert_eq!(ids(&r).last().map(String::as_str), Some("q-theme"));
+    assert_eq!(s.node.as_deref(), Some("theme"));
+}
+
+#[test]
+fn a_session_whose_question_vanished_restarts_politely() {
+    let c = support::content();
+    let mut s = start();
+    s.greeted = true;
+    s.node = Some("question-supprimee".into());
+    s.content_version = "ancienne".into();
+    let notes = dialogue::upgrade(&c, &mut s);
+    assert_eq!(ids(&notes), ["reprise-contenu-change", "q-commune"]);
+    assert_eq!(s.content_version, c.version);
+    // A session whose node still exists just carries on.
+    let mut s = start();
+    dialogue::step(&c, &mut s, "bonjour", 0);
+    s.content_version = "ancienne".into();
+    assert!(dialogue::upgrade(&c, &mut s).is_empty());
+}
+
+#[test]
+fn time_is_an_input() {
+    let c = support::content();
+    let mut s = start();
+    dialogue::step(&c, &mut s, "bonjour", 42);
+    assert_eq!((s.created, s.updated), (0, 42));
+}
