@@ -71,6 +71,7 @@ fn benches(c: &mut Criterion) {
                         text: (*t).to_owned(),
                         event_id: None,
                         now: i64::try_from(i).unwrap(),
+                        sent_at: None,
                     };
                     bot.handle(&msg).unwrap();
                 }

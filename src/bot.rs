@@ -6,12 +6,39 @@
 use std::sync::Arc;
 
 use crate::content::Content;
+use crate::dialogue::model::Label;
 use crate::dialogue::{self, Session};
-use crate::reply::Reply;
+use crate::reply::{ChoiceView, Reply};
 use crate::store::{Store, StoreError};
 
 /// Messages longer than this are answered with a short notice and not processed.
 pub const MAX_MESSAGE_BYTES: usize = 4000;
+
+/// A message older than this when handled (seconds) was sent while the bot was down.
+pub const LATE_AFTER: i64 = 5 * 60;
+
+/// Sessions idle longer than this are erased, unless configured otherwise (days).
+pub const DEFAULT_RETENTION_DAYS: u32 = 90;
+
+/// Words that ask to erase everything stored about the person.
+fn is_forget_request(folded: &str) -> bool {
+    let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
+    matches!(
+        t,
+        "oublie-moi"
+            | "oublie moi"
+            | "oubliez-moi"
+            | "oubliez moi"
+            | "oublie moi stp"
+            | "efface mes donnees"
+            | "effacer mes donnees"
+            | "supprimer mes donnees"
+            | "supprime mes donnees"
+            | "effacez mes donnees"
+            | "supprimez mes donnees"
+            | "rgpd"
+    )
+}
 
 /// A message from a person, as every adapter delivers it.
 #[derive(Debug, Clone)]
@@ -27,6 +54,9 @@ pub struct Incoming {
     pub event_id: Option<String>,
     /// Seconds since the Unix epoch.
     pub now: i64,
+    /// When the person sent it (seconds), if the transport says: a message older than a few
+    /// minutes (sent while the bot was down) is answered with an apology.
+    pub sent_at: Option<i64>,
 }
 
 impl Incoming {
@@ -40,11 +70,27 @@ pub struct Bot<S: Store> {
     content: Arc<Content>,
     store: S,
     lang: String,
+    retention_days: u32,
 }
 
 impl<S: Store> Bot<S> {
     pub fn new(content: Arc<Content>, store: S, lang: &str) -> Self {
-        Self { content, store, lang: lang.to_owned() }
+        Self { content, store, lang: lang.to_owned(), retention_days: DEFAULT_RETENTION_DAYS }
+    }
+
+    /// Sets how long idle sessions are kept (days).
+    #[must_use]
+    pub fn with_retention_days(mut self, days: u32) -> Self {
+        self.retention_days = days.max(1);
+        self
+    }
+
+    /// Erases sessions idle for longer than the retention; returns how many went.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn purge_idle(&mut self, now: i64) -> Result<usize, StoreError> {
+        self.store.purge_idle(now - i64::from(self.retention_days) * 86_400)
     }
 
     #[must_use]
@@ -83,14 +129,45 @@ impl<S: Store> Bot<S> {
             return Ok(vec![]);
         }
         let (mut session, mut replies) = self.session(msg)?;
+        if msg.sent_at.is_some_and(|t| msg.now - t > LATE_AFTER) {
+            replies.insert(0, Reply::say("excuse-retard"));
+        }
+        let folded = crate::text::fold(&msg.text);
         if msg.text.len() > MAX_MESSAGE_BYTES {
             replies.push(Reply::say("message-trop-long"));
             session.updated = msg.now;
-        } else if replies.is_empty() {
-            replies = dialogue::step(&self.content, &mut session, &msg.text, msg.now);
+        } else if is_forget_request(&folded) {
+            session.forget_asked = true;
+            session.updated = msg.now;
+            replies.push(Reply::Ask { id: "oubli-confirme".into(), args: vec![], choices: yes_no_choices() });
+        } else if std::mem::take(&mut session.forget_asked) {
+            if crate::dialogue::parse::yes_no(&folded) == Some(true) {
+                self.store.forget_user(&msg.user)?;
+                if let Some(e) = &msg.event_id {
+                    self.store.mark_handled(e, msg.now)?;
+                }
+                replies.push(Reply::say("oubli-fait"));
+                return Ok(replies);
+            }
+            replies.push(Reply::say("oubli-annule"));
+            replies.extend(dialogue::reprompt(&self.content, &mut session, msg.now));
+        } else if replies.iter().all(|r| matches!(r, Reply::Say { id, .. } if id == "excuse-retard")) {
+            replies.extend(dialogue::step(&self.content, &mut session, &msg.text, msg.now));
         }
         self.store.save(&msg.key(), &msg.user, &session, msg.event_id.as_deref())?;
+        self.fill_retention(&mut replies);
         Ok(replies)
+    }
+
+    /// The privacy notice states the retention, which the bot (not the pure engine) knows.
+    fn fill_retention(&self, replies: &mut [Reply]) {
+        for r in replies {
+            if let Reply::Say { id, args } = r {
+                if id == "vie-privee" && args.is_empty() {
+                    args.push(("jours", crate::i18n::Arg::Number(i64::from(self.retention_days))));
+                }
+            }
+        }
     }
 
     /// What to show someone who comes back (a restarted terminal): where they were.
@@ -114,6 +191,12 @@ impl<S: Store> Bot<S> {
         Ok(self.store.load(&msg.key())?.is_some_and(|s| s.greeted))
     }
 
+    /// Replies localised into blocks, for the transports' renderers.
+    #[must_use]
+    pub fn blocks(&self, replies: &[Reply]) -> Vec<crate::render::Block> {
+        crate::render::blocks(&self.content, &self.lang, replies)
+    }
+
     /// Replies as plain text, in the session's language.
     #[must_use]
     pub fn plain(&self, replies: &[Reply]) -> String {
@@ -124,4 +207,11 @@ impl<S: Store> Bot<S> {
     pub fn lang(&self) -> &str {
         &self.lang
     }
+}
+
+fn yes_no_choices() -> Vec<ChoiceView> {
+    vec![
+        ChoiceView { n: 1, label: Label::Message("oui".into()), value: "oui".into() },
+        ChoiceView { n: 2, label: Label::Message("non".into()), value: "non".into() },
+    ]
 }

@@ -18,6 +18,10 @@ pub const CODE_MESSAGES: &[&str] = &[
     "accueil",
     "accueil-retour",
     "vie-privee",
+    "excuse-retard",
+    "oubli-confirme",
+    "oubli-fait",
+    "oubli-annule",
     "message-vide",
     "message-trop-long",
     "aide-generale",
@@ -105,6 +109,17 @@ pub const CODE_MESSAGES: &[&str] = &[
     "ingenierie-financiere",
     "ingenierie-concertation",
     "erreur-interne",
+    "message-indechiffrable",
+    "rechargement-ok",
+    "rechargement-inchange",
+    "rechargement-refuse",
+    "discord-choisir",
+    "discord-bouton-autre",
+    "discord-bouton-perime",
+    "discord-serveur-refuse",
+    "discord-commande-orienter",
+    "discord-commande-question",
+    "discord-option-texte",
 ];
 
 /// Fluent bundles by language.

@@ -6,9 +6,11 @@
 pub mod adapters;
 pub mod bot;
 pub mod catalogue;
+pub mod config;
 pub mod content;
 pub mod dialogue;
 pub mod i18n;
+pub mod loadtest;
 pub mod render;
 pub mod reply;
 pub mod store;

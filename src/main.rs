@@ -18,6 +18,9 @@ struct Cli {
     /// Base SQLite des conversations (`:memory:` pour ne rien garder).
     #[arg(long, global = true, value_name = "PATH")]
     db: Option<PathBuf>,
+    /// Durée de conservation des conversations inactives, en jours (puis effacées).
+    #[arg(long, global = true, env = "AIGUILLEUR_RETENTION_DAYS", default_value_t = aiguilleur::bot::DEFAULT_RETENTION_DAYS)]
+    retention_days: u32,
     /// Langue du bot.
     #[arg(long, global = true, default_value = "fr", value_parser = ["fr", "en"])]
     lang: String,
@@ -35,6 +38,27 @@ enum Command {
     TestDialogues {
         /// Dossier des transcriptions.
         dir: Option<PathBuf>,
+    },
+    /// Charge simulée : N conversations simultanées à travers le cœur et la base (WAL).
+    Bench {
+        /// Nombre de conversations simultanées.
+        #[arg(long, default_value_t = 1000)]
+        sessions: usize,
+        /// Taille d'un catalogue synthétique (même distribution que le catalogue livré).
+        #[arg(long, value_name = "M")]
+        catalogue_size: Option<usize>,
+    },
+    /// Le bot sur Matrix / Tchap (configuration : fichier et variables d'environnement, voir le README).
+    Matrix {
+        /// Fichier de configuration (aiguilleur.toml).
+        #[arg(long, value_name = "FICHIER")]
+        config: Option<PathBuf>,
+    },
+    /// Le bot sur Discord (jeton : variable DISCORD_TOKEN ou fichier, voir le README).
+    Discord {
+        /// Fichier de configuration (aiguilleur.toml).
+        #[arg(long, value_name = "FICHIER")]
+        config: Option<PathBuf>,
     },
 }
 
@@ -64,8 +88,43 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             let content = usable(loaded)?;
             let db = cli.db.clone().unwrap_or_else(default_db);
             let store = SqliteStore::open(&db)?;
-            let mut bot = Bot::new(content, store, &cli.lang);
+            let mut bot = Bot::new(content, store, &cli.lang).with_retention_days(cli.retention_days);
+            bot.purge_idle(aiguilleur::adapters::now())?;
             aiguilleur::adapters::console::run(&mut bot)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { sessions, catalogue_size } => {
+            let content = aiguilleur::loadtest::content(root, *catalogue_size)?;
+            let tmp;
+            let db = match &cli.db {
+                Some(p) => p.clone(),
+                None => {
+                    tmp = tempfile_dir()?;
+                    tmp.join("bench.sqlite")
+                }
+            };
+            let store = SqliteStore::open(&db)?;
+            let mut bot = Bot::new(content, store, &cli.lang);
+            let report = aiguilleur::loadtest::run(&mut bot, *sessions)?;
+            println!("store: sqlite {}", db.display());
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Matrix { config } | Command::Discord { config } => {
+            let common = aiguilleur::adapters::Common {
+                content: usable(loaded)?,
+                content_root: root.to_path_buf(),
+                db: cli.db.clone(),
+                lang: cli.lang.clone(),
+                retention_days: cli.retention_days,
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            let config = config.clone();
+            if matches!(cli.command, Command::Matrix { .. }) {
+                runtime.block_on(aiguilleur::adapters::matrix::run(common, config))?;
+            } else {
+                runtime.block_on(aiguilleur::adapters::discord::run(common, config))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::TestDialogues { dir } => {
@@ -124,6 +183,13 @@ fn check(loaded: &Loaded) -> ExitCode {
         }
         ExitCode::SUCCESS
     }
+}
+
+/// A fresh directory for a throw-away benchmark database.
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("aiguilleur-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 /// `$XDG_DATA_HOME/aiguilleur/aiguilleur.sqlite`, else `~/.local/share/…`, else the current dir.

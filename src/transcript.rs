@@ -132,6 +132,7 @@ pub fn replay(content: &Arc<Content>, lang: &str, t: &Transcript) -> Vec<Failure
             text: turn.input.clone(),
             event_id: None,
             now: 1_700_000_000 + i64::try_from(i).unwrap_or(0) * 60,
+            sent_at: None,
         };
         let reply = match bot.handle(&msg) {
             Ok(r) => bot.plain(&r),

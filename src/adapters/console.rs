@@ -3,14 +3,12 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
+use super::now;
 use crate::bot::{Bot, Incoming};
 use crate::store::Store;
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
+/// The line that ends each reply when standard input is not a terminal.
+pub const REPLY_END: &str = "---";
 
 fn incoming(text: &str) -> Incoming {
     let user = std::env::var("USER").unwrap_or_else(|_| "terminal".into());
@@ -21,6 +19,7 @@ fn incoming(text: &str) -> Incoming {
         text: text.to_owned(),
         event_id: None,
         now: now(),
+        sent_at: None,
     }
 }
 
@@ -46,7 +45,8 @@ fn piped<S: Store>(bot: &mut Bot<S>) -> anyhow::Result<()> {
         let line = String::from_utf8_lossy(&buf);
         let line = line.trim_end_matches(['\n', '\r']);
         let replies = bot.handle(&incoming(line))?;
-        writeln!(out, "{}\n", bot.plain(&replies))?;
+        // A reply holds blank lines between its parts: a line "---" marks its end.
+        writeln!(out, "{}\n{REPLY_END}", bot.plain(&replies))?;
         out.flush()?;
     }
     Ok(())

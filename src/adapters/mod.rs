@@ -2,3 +2,37 @@
 //! replies. No dialogue logic lives here.
 
 pub mod console;
+pub mod discord;
+pub mod matrix;
+pub mod reload;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::bot::Bot;
+use crate::content::Content;
+use crate::store::SqliteStore;
+
+/// The bot shared by an adapter's tasks. A turn takes microseconds: a plain mutex is enough.
+pub type SharedBot = Arc<Mutex<Bot<SqliteStore>>>;
+
+/// What every adapter is started with, from the common command-line options.
+#[derive(Debug, Clone)]
+pub struct Common {
+    pub content: Arc<Content>,
+    /// The content root, for reloads.
+    pub content_root: PathBuf,
+    /// The SQLite file of conversations (`None`: the adapter's data directory decides).
+    pub db: Option<PathBuf>,
+    pub lang: String,
+    /// Idle sessions older than this are erased (days).
+    pub retention_days: u32,
+}
+
+/// Seconds since the Unix epoch.
+#[must_use]
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}

@@ -23,6 +23,8 @@ use crate::text::fold;
 
 pub struct Loader {
     root: PathBuf,
+    /// Texts that replace (or add) files, by relative path.
+    pub overrides: Vec<(String, String)>,
     files: Vec<SourceFile>,
     diags: Vec<Diagnostic>,
     hasher: std::collections::hash_map::DefaultHasher,
@@ -38,6 +40,7 @@ impl Loader {
     pub fn new(root: &Path) -> Self {
         Self {
             root: root.to_path_buf(),
+            overrides: vec![],
             files: vec![],
             diags: vec![],
             hasher: std::collections::hash_map::DefaultHasher::new(),
@@ -92,7 +95,8 @@ impl Loader {
 
     fn read(&mut self, rel: &str) -> Option<usize> {
         let path = self.root.join(rel);
-        match std::fs::read(&path) {
+        let given = self.overrides.iter().find(|(p, _)| p == rel).map(|(_, t)| t.clone().into_bytes());
+        match given.map_or_else(|| std::fs::read(&path), Ok) {
             Ok(bytes) => {
                 bytes.hash(&mut self.hasher);
                 let text = match String::from_utf8(bytes) {
@@ -150,6 +154,11 @@ impl Loader {
                 excerpt: None,
                 help: None,
             }),
+        }
+        for (p, _) in &self.overrides {
+            if p.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/') && rest.ends_with(ext)) && !out.contains(p) {
+                out.push(p.clone());
+            }
         }
         out.sort();
         out

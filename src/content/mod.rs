@@ -74,6 +74,15 @@ pub fn load(root: &Path) -> Loaded {
     load::Loader::new(root).run()
 }
 
+/// Like [`load`], with some files' text given in memory (relative path, text) instead of read
+/// from disk: for fuzzing the parsers and for previews of an edit.
+#[must_use]
+pub fn load_with(root: &Path, overrides: &[(&str, &str)]) -> Loaded {
+    let mut loader = load::Loader::new(root);
+    loader.overrides = overrides.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
+    loader.run()
+}
+
 /// The content directory to use when none is given: the project holding the binary (when run
 /// with `cargo run`), else the current directory.
 #[must_use]

@@ -34,6 +34,9 @@ pub struct Session {
     /// The person has been welcomed (and told what is stored).
     #[serde(default)]
     pub greeted: bool,
+    /// "oublie-moi" was asked: the next "oui" erases everything stored about the person.
+    #[serde(default)]
+    pub forget_asked: bool,
 }
 
 /// A question in progress that is not the node's own.
@@ -62,6 +65,7 @@ impl Session {
             misses: 0,
             results: vec![],
             greeted: false,
+            forget_asked: false,
         }
     }
 }

@@ -30,6 +30,11 @@ impl Store for MemoryStore {
         Ok(self.handled.contains_key(event))
     }
 
+    fn mark_handled(&mut self, event: &str, _at: i64) -> Result<(), StoreError> {
+        self.handled.insert(event.to_owned(), String::new());
+        Ok(())
+    }
+
     fn forget_user(&mut self, user: &str) -> Result<usize, StoreError> {
         let before = self.sessions.len();
         self.sessions.retain(|_, (u, _)| u != user);

@@ -42,6 +42,12 @@ pub trait Store: Send {
     /// When the store cannot be read.
     fn is_handled(&mut self, event: &str) -> Result<bool, StoreError>;
 
+    /// Records `event` as answered without any session (after an erasure, say).
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn mark_handled(&mut self, event: &str, at: i64) -> Result<(), StoreError>;
+
     /// Deletes everything stored about `user`; returns how many sessions went.
     ///
     /// # Errors
@@ -80,5 +86,7 @@ pub(crate) mod suite {
         assert_eq!(store.forget_user("alice").unwrap(), 1);
         assert!(store.load("console:t:alice").unwrap().is_none());
         assert!(!store.is_handled("$e1").unwrap(), "forgetting a user forgets their events");
+        store.mark_handled("$e3", 30).unwrap();
+        assert!(store.is_handled("$e3").unwrap());
     }
 }

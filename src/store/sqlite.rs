@@ -49,6 +49,8 @@ impl SqliteStore {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Erased data is overwritten, not left in free pages (RGPD "oublie-moi").
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let mut store = Self { conn };
         store.migrate()?;
         Ok(store)
@@ -113,11 +115,21 @@ impl Store for SqliteStore {
             .is_some())
     }
 
+    fn mark_handled(&mut self, event: &str, at: i64) -> Result<(), StoreError> {
+        // No user: nothing here identifies the person.
+        self.conn
+            .prepare_cached("INSERT OR IGNORE INTO handled_events (event_id, user, at) VALUES (?1, '', ?2)")?
+            .execute(params![event, at])?;
+        Ok(())
+    }
+
     fn forget_user(&mut self, user: &str) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
         let n = tx.execute("DELETE FROM sessions WHERE user = ?1", params![user])?;
         tx.execute("DELETE FROM handled_events WHERE user = ?1", params![user])?;
         tx.commit()?;
+        // Old page images stay in the write-ahead log until a checkpoint: fold them in now.
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(n)
     }
 

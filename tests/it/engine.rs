@@ -103,3 +103,60 @@ fn time_is_an_input() {
     dialogue::step(&c, &mut s, "bonjour", 42);
     assert_eq!((s.created, s.updated), (0, 42));
 }
+
+#[test]
+fn forget_me_erases_the_person_from_the_sqlite_store() {
+    use aiguilleur::bot::{Bot, Incoming};
+    use aiguilleur::store::{SqliteStore, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    let mut bot = Bot::new(support::content(), SqliteStore::open(&path).unwrap(), "fr");
+    let msg = |text: &str, id: &str| Incoming {
+        transport: "test".into(),
+        user: "@maire:exemple.fr".into(),
+        conversation: "salon".into(),
+        text: text.into(),
+        event_id: Some(id.into()),
+        now: 100,
+        sent_at: None,
+    };
+    bot.handle(&msg("bonjour", "$1")).unwrap();
+    bot.handle(&msg("Genêts", "$2")).unwrap();
+    bot.handle(&msg("oublie-moi", "$3")).unwrap();
+    bot.handle(&msg("oui", "$4")).unwrap();
+    drop(bot);
+    let mut store = SqliteStore::open(&path).unwrap();
+    assert!(store.load("test:salon:@maire:exemple.fr").unwrap().is_none());
+    assert!(!store.is_handled("$2").unwrap(), "events tied to the person are gone");
+    assert!(store.is_handled("$4").unwrap(), "the erasing message itself is never answered twice");
+    // Erased for real: no trace of the commune left in the database file or its journal.
+    for f in ["db.sqlite", "db.sqlite-wal"] {
+        let raw = std::fs::read(dir.path().join(f)).unwrap_or_default();
+        assert!(!raw.windows(5).any(|w| w == b"50199"), "{f} still holds the session");
+    }
+}
+
+#[test]
+fn late_messages_get_an_apology_and_idle_sessions_are_purged() {
+    use aiguilleur::bot::{Bot, Incoming};
+    use aiguilleur::store::{MemoryStore, Store};
+    let mut bot = Bot::new(support::content(), MemoryStore::default(), "fr").with_retention_days(30);
+    let msg = Incoming {
+        transport: "test".into(),
+        user: "u".into(),
+        conversation: "c".into(),
+        text: "bonjour".into(),
+        event_id: None,
+        now: 10_000,
+        sent_at: Some(10_000 - 3600),
+    };
+    let r = bot.handle(&msg).unwrap();
+    assert!(matches!(&r[0], Reply::Say { id, .. } if id == "excuse-retard"), "{r:?}");
+    assert!(ids(&r).contains(&"q-commune".to_owned()), "the message is still answered: {r:?}");
+    let on_time = Incoming { sent_at: Some(10_000 - 10), text: "Genêts".into(), ..msg.clone() };
+    let r = bot.handle(&on_time).unwrap();
+    assert!(!ids(&r).contains(&"excuse-retard".to_owned()));
+    assert_eq!(bot.purge_idle(10_000 + 29 * 86_400).unwrap(), 0);
+    assert_eq!(bot.purge_idle(10_000 + 31 * 86_400).unwrap(), 1);
+    assert!(bot.store_mut().load(&msg.key()).unwrap().is_none());
+}

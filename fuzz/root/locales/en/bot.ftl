@@ -1,0 +1,120 @@
+## Bot messages (the program uses them: do not rename the ids).
+## Guide: dialogues/LISEZMOI.md. Translated from locales/fr/bot.ftl. French command words stay in "quotes", with their English meaning.
+
+accueil = Hello, I am the Manche public engineering guide. In a few questions, I will show you the support schemes that fit your project, and who to contact.
+accueil-retour = Hello again! Let's start a new request.
+vie-privee = I keep your answers so that we can pick up where we left off, for { $jours } days at most after your last message. To erase everything, type "oublie-moi" (forget me).
+message-vide = I did not receive anything.
+message-trop-long = Your message is too long for me (over 4,000 characters). Could you sum it up in a few words?
+aide-generale = At any time: "retour" (back) goes to the previous question, "recommencer" (start over) starts from scratch, "stop" ends the conversation. You can also ask a question, for example "c'est quoi la DETR" (what is the DETR?).
+aide-commune = I need the name of your municipality (for example "Genêts" or "St-Lô"), its postcode or its INSEE code.
+aide-nombre = I need a number, for example "800" or "1200".
+aide-choix = Reply with the number of a choice (for example "2") or with its words.
+aide-oui-non = Reply "oui" (yes) or "non" (no).
+aide-texte = Describe it in a few words.
+aide-resultats = You can type "détails 1" (details 1) to learn more about a result, "pourquoi pas" (why not) followed by the name of a scheme, ask a question ("qui contacter à la DDTM", who to contact at the DDTM), or type "recommencer" (start over) for another project.
+incompris-commune = I cannot find this municipality. Try its full name ("Percy-en-Normandie"), its postcode ("50410") or its INSEE code.
+incompris-nombre = I did not understand this number. Write for example "800" or "about 1200".
+incompris-choix = I did not recognise this choice. Type its number, for example "1", or a few words from the list:
+incompris-oui-non = I did not understand: just reply "oui" (yes) or "non" (no).
+incompris-texte = Could you say it in a few words?
+incompris-encore = Sorry, I still did not understand. Type "aide" (help) to see what I expect, "retour" (back) or "recommencer" (start over). Or choose a number:
+retour-impossible = We are already at the first question.
+retour-ok = All right, let's go back.
+recommencer-ok = Starting again from scratch.
+stop-ok = All right, I will stop here. Write to me whenever you like for a new request. For any engineering request: ingenierie@manche.gouv.fr
+reprise = Let's pick up where we left off.
+reprise-contenu-change = My questions have changed since we last talked, so I am starting again from the beginning. Sorry.
+commune-plusieurs = Several municipalities match. Which one is yours?
+commune-hors-manche = { $commune } ({ $departement }) is not in the Manche, and I only know the engineering support offered in the Manche. I will go on with what applies everywhere.
+choix-nsp = I don't know
+oui = Yes
+non = No
+statuts-explication-titre = In short:
+statuts-aucun-connu = Our data shows no programme for { $commune }. I will go on; you can add this later by typing "retour" (back).
+statuts-connus = According to our data, { $commune } has been selected for: { $statuts }. I will note this. To correct it, type "retour" (back).
+resultats-titre = { $nombre ->
+    [one] Here is the scheme that fits your project:
+   *[other] Here are the { $nombre } schemes that best fit your project:
+}
+resultats-aucun = I cannot find a specific scheme for this profile.
+resultats-autres = { $nombre ->
+    [one] There is one more option: type "retour" (back) to give the theme or stage and narrow it down.
+   *[other] There are { $nombre } more options: type "retour" (back) to give the theme or stage and narrow them down.
+}
+resultats-details-aide = Type "détails" (details) and a number (for example "détails 1") to learn more, "pourquoi pas" (why not) followed by a name to see why a scheme is missing, or "recommencer" (start over).
+resultat-pourquoi = Why: { $raisons }.
+resultat-financement = Funding: { $texte }
+resultat-charge = Scale: { $texte }
+resultat-contact = Contact: { $contacts }
+resultat-a-verifier = To check: { $conditions }.
+raison-theme = theme "{ $theme }"
+raison-tous-themes = open to all projects
+raison-etape = stage "{ $etape }"
+raison-population-max = municipality with fewer than { $max } inhabitants
+raison-population-min = municipality with at least { $min } inhabitants
+raison-statut-requis = municipality selected for { $statut }
+raison-statut-exclu = municipality not in { $statut }
+raison-besoin = { $besoin ->
+    [conseil] you are looking for advice
+    [financement] you are looking for funding
+    [chef-de-projet] you are looking for a project manager
+   *[other] meets your need
+}
+regles-anct = For the ANCT: the project must be led by a local authority; the ANCT supports early thinking, not operational studies, works design and supervision (maîtrise d'œuvre) or investment; it does not pay grants; and local engineering support is used first (subsidiarity principle).
+anct-pas-travaux = Good to know: ANCT engineering supports early thinking, not operational studies, works design and supervision (MOE) or investment, and the ANCT does not pay grants for local authority projects. For building works, here is what applies.
+suite-financement = To fund carrying out the project afterwards: { $liste }.
+guichet-unique = For any engineering request, one single point of contact: ingenierie@manche.gouv.fr
+details-introuvable = { $nombre ->
+    [0] I have no results to detail yet: please answer the questions first.
+   *[other] Choose a number between 1 and { $nombre }.
+}
+details-saisine = How to apply: { $texte }
+details-prestations = What is offered:
+details-source = Source: { $source } (checked on { $date }).
+pourquoi-pas-introuvable = I don't know any scheme called "{ $nom }". Try asking another way, or write to ingenierie@manche.gouv.fr.
+pourquoi-pas-retenu = { $nom } does fit your profile.
+pourquoi-pas-population-max = No, because your municipality has { $population } inhabitants: { $nom } is only for municipalities with fewer than { $max } inhabitants.
+pourquoi-pas-population-min = No, because your municipality has { $population } inhabitants: { $nom } is for municipalities with at least { $min } inhabitants.
+pourquoi-pas-statut-requis = No, because { $nom } is only for municipalities selected for { $statut }.
+pourquoi-pas-statut-exclu = No, because your municipality has been selected for { $statut }: { $nom } is only for municipalities that have not.
+pourquoi-pas-departement = No, because { $nom } only exists in the Manche.
+pourquoi-pas-theme = { $nom } covers other themes: { $themes }.
+pourquoi-pas-etape = { $nom } applies at other stages: { $etapes }.
+pourquoi-pas-profil = I don't know your project yet: answer the questions and I will tell you whether { $nom } applies.
+question-rien = I did not find an answer to this question. Write to ingenierie@manche.gouv.fr: the prefecture directs every engineering request.
+question-voir-aussi = See also: { $liste }.
+question-sigle = { $sigle }: { $developpe }. { $definition }
+question-theme = For a "{ $theme }" project, here is the most suitable scheme:
+question-reprise = Let's go on:
+carte-contact-inconnu = { $nom }: write to ingenierie@manche.gouv.fr
+carte-tel = Phone:
+carte-fax = Fax:
+carte-email = Email:
+carte-web = Website:
+carte-domaines = Areas: { $liste }
+carte-modalites = How it works: { $texte }
+ingenierie-amont = Early-stage engineering
+ingenierie-projet = Project engineering
+ingenierie-administrative = Administrative engineering
+ingenierie-reglementaire-juridique = Regulatory and legal engineering
+ingenierie-fonciere = Land engineering
+ingenierie-financiere = Financial engineering
+ingenierie-concertation = Public consultation engineering
+erreur-interne = A technical problem is stopping me from answering. Please try again in a moment. Meanwhile: ingenierie@manche.gouv.fr
+guichet-hors-manche = Outside the Manche, contact the préfecture of your département: it is the entry point for State engineering requests (ANCT).
+merci-reponse = You are welcome.
+pourquoi-pas-classe = { $nom } could also apply, but other schemes fit your theme and stage better: type "retour" (back) to refine.
+excuse-retard = Sorry for the delay: I was not available when you wrote.
+oubli-confirme = Do you want me to erase everything I keep about you (your answers and our conversations)? This cannot be undone.
+oubli-fait = Done: I have erased everything. If you write again, we will start from scratch.
+oubli-annule = All right, I erase nothing.
+discord-choisir = Choose an answer…
+discord-bouton-autre = These buttons answer a question asked to someone else. For your own conversation: /orienter.
+discord-bouton-perime = This question has already been answered: please answer the last question asked.
+discord-serveur-refuse = I do not answer on this server. Write to me in a direct message, or contact ingenierie@manche.gouv.fr.
+discord-commande-orienter = Find the support schemes for your project (or resume where you were)
+discord-commande-question = Ask a quick question, for example: who to contact at the DDTM?
+discord-option-texte = Your question
+discord-recharge-ok = Content reloaded: { $dispositifs } schemes.
+discord-recharge-erreur = Content refused ({ $erreurs } error(s)): the previous one stays in use. Run "aiguilleur check".

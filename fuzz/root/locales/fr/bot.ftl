@@ -1,0 +1,120 @@
+## Messages du bot (le programme les utilise : ne pas renommer les identifiants).
+## Guide : dialogues/LISEZMOI.md. Typographie : espace fine insécable avant : ; ! ? et dans « ».
+
+accueil = Bonjour, je suis l'aiguilleur de l'ingénierie publique de la Manche. En quelques questions, je vous indique les dispositifs d'appui qui correspondent à votre projet, et qui contacter.
+accueil-retour = Bonjour à nouveau ! Reprenons pour une nouvelle demande.
+vie-privee = Je garde vos réponses pour reprendre la conversation où elle en est, { $jours } jours au plus après votre dernier message. Pour tout effacer, tapez « oublie-moi ».
+message-vide = Je n'ai rien reçu.
+message-trop-long = Votre message est trop long pour moi (plus de 4 000 caractères). Pouvez-vous le résumer en quelques mots ?
+aide-generale = À tout moment : « retour » revient à la question précédente, « recommencer » repart de zéro, « stop » arrête. Vous pouvez aussi poser une question, par exemple « c'est quoi la DETR ? ».
+aide-commune = J'attends le nom de votre commune (par exemple « Genêts » ou « St-Lô »), son code postal ou son code INSEE.
+aide-nombre = J'attends un nombre, par exemple « 800 » ou « 1 200 habitants ».
+aide-choix = Répondez par le numéro d'un choix (par exemple « 2 ») ou par ses mots.
+aide-oui-non = Répondez « oui » ou « non ».
+aide-texte = Décrivez-le en quelques mots.
+aide-resultats = Vous pouvez taper « détails 1 » pour en savoir plus sur un résultat, « pourquoi pas » suivi du nom d'un dispositif, poser une question (« qui contacter à la DDTM ? »), ou « recommencer » pour un autre projet.
+incompris-commune = Je ne trouve pas cette commune. Essayez son nom complet (« Percy-en-Normandie »), son code postal (« 50410 ») ou son code INSEE.
+incompris-nombre = Je n'ai pas compris ce nombre. Écrivez par exemple « 800 » ou « environ 1 200 ».
+incompris-choix = Je n'ai pas reconnu ce choix. Tapez son numéro, par exemple « 1 », ou quelques mots de la liste :
+incompris-oui-non = Je n'ai pas compris : répondez simplement « oui » ou « non ».
+incompris-texte = Pouvez-vous le dire en quelques mots ?
+incompris-encore = Je n'ai toujours pas compris, désolé. Tapez « aide » pour voir ce que j'attends, « retour » ou « recommencer ». Sinon, choisissez un numéro :
+retour-impossible = Nous sommes déjà à la première question.
+retour-ok = D'accord, revenons en arrière.
+recommencer-ok = C'est reparti de zéro.
+stop-ok = Très bien, j'arrête là. Écrivez-moi quand vous voulez pour une nouvelle demande. Pour toute demande d'ingénierie : ingenierie@manche.gouv.fr
+reprise = Reprenons où nous en étions.
+reprise-contenu-change = Mes questions ont changé depuis notre dernier échange : je reprends depuis le début, désolé.
+commune-plusieurs = Plusieurs communes correspondent. Laquelle est la vôtre ?
+commune-hors-manche = { $commune } ({ $departement }) n'est pas dans la Manche : je connais l'offre d'ingénierie de la Manche. Je continue avec ce qui s'applique partout.
+choix-nsp = Je ne sais pas
+oui = Oui
+non = Non
+statuts-explication-titre = En bref :
+statuts-aucun-connu = Nos données n'indiquent pas de programme pour { $commune }. Je continue ; vous pourrez préciser plus tard avec « retour ».
+statuts-connus = D'après nos données, { $commune } est lauréate de : { $statuts }. Je retiens cela (« retour » pour corriger).
+resultats-titre = { $nombre ->
+    [one] Voici le dispositif qui correspond à votre projet :
+   *[other] Voici les { $nombre } dispositifs qui correspondent le mieux à votre projet :
+}
+resultats-aucun = Je ne trouve pas de dispositif précis pour ce profil.
+resultats-autres = { $nombre ->
+    [one] Une autre piste existe : précisez le thème ou l'étape avec « retour » pour affiner.
+   *[other] { $nombre } autres pistes existent : précisez le thème ou l'étape avec « retour » pour affiner.
+}
+resultats-details-aide = Tapez « détails » et un numéro (par exemple « détails 1 ») pour en savoir plus, « pourquoi pas » suivi d'un nom pour comprendre un dispositif absent, ou « recommencer ».
+resultat-pourquoi = Pourquoi : { $raisons }.
+resultat-financement = Financement : { $texte }
+resultat-charge = Ampleur : { $texte }
+resultat-contact = Contact : { $contacts }
+resultat-a-verifier = À vérifier : { $conditions }.
+raison-theme = thème « { $theme } »
+raison-tous-themes = ouvert à tous les projets
+raison-etape = étape « { $etape } »
+raison-population-max = commune de moins de { $max } habitants
+raison-population-min = commune d'au moins { $min } habitants
+raison-statut-requis = commune lauréate { $statut }
+raison-statut-exclu = commune hors { $statut }
+raison-besoin = { $besoin ->
+    [conseil] vous cherchez du conseil
+    [financement] vous cherchez un financement
+    [chef-de-projet] vous cherchez un chef de projet
+   *[other] répond à votre besoin
+}
+regles-anct = Pour l'ANCT : le projet doit être porté par une collectivité ; elle accompagne la réflexion en amont, pas les études opérationnelles, la maîtrise d'œuvre ni l'investissement ; elle ne verse pas de subvention ; et l'ingénierie locale est mobilisée d'abord (principe de subsidiarité).
+anct-pas-travaux = À savoir : l'ingénierie de l'ANCT accompagne la réflexion en amont, pas les études opérationnelles, la maîtrise d'œuvre (MOE) ni l'investissement, et l'ANCT ne verse pas de subvention aux projets des collectivités. Pour les travaux, voici ce qui s'applique.
+suite-financement = Pour financer la réalisation ensuite : { $liste }.
+guichet-unique = Pour toute demande d'ingénierie, un point d'entrée unique : ingenierie@manche.gouv.fr
+details-introuvable = { $nombre ->
+    [0] Je n'ai pas encore de résultats à détailler : répondez d'abord aux questions.
+   *[other] Choisissez un numéro entre 1 et { $nombre }.
+}
+details-saisine = Comment le demander : { $texte }
+details-prestations = Ce qui est proposé :
+details-source = Source : { $source } (vérifié le { $date }).
+pourquoi-pas-introuvable = Je ne connais pas de dispositif « { $nom } ». Posez votre question autrement, ou écrivez à ingenierie@manche.gouv.fr.
+pourquoi-pas-retenu = { $nom } correspond bien à votre profil.
+pourquoi-pas-population-max = Non, car votre commune compte { $population } habitants : { $nom } est réservé aux communes de moins de { $max } habitants.
+pourquoi-pas-population-min = Non, car votre commune compte { $population } habitants : { $nom } concerne les communes d'au moins { $min } habitants.
+pourquoi-pas-statut-requis = Non, car { $nom } est réservé aux communes lauréates { $statut }.
+pourquoi-pas-statut-exclu = Non, car votre commune est lauréate { $statut } : { $nom } est réservé aux communes qui ne le sont pas.
+pourquoi-pas-departement = Non, car { $nom } n'existe que dans la Manche.
+pourquoi-pas-theme = { $nom } concerne d'autres thèmes : { $themes }.
+pourquoi-pas-etape = { $nom } intervient à d'autres étapes : { $etapes }.
+pourquoi-pas-profil = Je ne connais pas encore votre projet : répondez aux questions et je vous dirai si { $nom } s'applique.
+question-rien = Je n'ai pas trouvé de réponse à cette question. Écrivez à ingenierie@manche.gouv.fr : la préfecture oriente toute demande d'ingénierie.
+question-voir-aussi = Voir aussi : { $liste }.
+question-sigle = { $sigle } : { $developpe }. { $definition }
+question-theme = Pour un projet « { $theme } », voici le dispositif le plus indiqué :
+question-reprise = Reprenons :
+carte-contact-inconnu = { $nom } : passez par ingenierie@manche.gouv.fr
+carte-tel = Tél. :
+carte-fax = Fax :
+carte-email = Courriel :
+carte-web = Site :
+carte-domaines = Domaines : { $liste }
+carte-modalites = Modalités : { $texte }
+ingenierie-amont = Ingénierie amont
+ingenierie-projet = Ingénierie projet
+ingenierie-administrative = Ingénierie administrative
+ingenierie-reglementaire-juridique = Ingénierie réglementaire et juridique
+ingenierie-fonciere = Ingénierie foncière
+ingenierie-financiere = Ingénierie financière
+ingenierie-concertation = Ingénierie concertation
+erreur-interne = Un problème technique m'empêche de répondre. Réessayez dans un instant ; en attendant : ingenierie@manche.gouv.fr
+guichet-hors-manche = Hors de la Manche, adressez-vous à la préfecture de votre département : elle est le point d'entrée des demandes d'ingénierie de l'État (ANCT).
+merci-reponse = Avec plaisir.
+pourquoi-pas-classe = { $nom } pourrait aussi convenir, mais d'autres dispositifs correspondent mieux à votre thème et à votre étape : tapez « retour » pour préciser.
+excuse-retard = Désolé pour ce délai : je n'étais pas disponible quand vous avez écrit.
+oubli-confirme = Voulez-vous que j'efface tout ce que je garde de vous (vos réponses et nos conversations) ? C'est définitif.
+oubli-fait = C'est fait : j'ai tout effacé. Si vous m'écrivez à nouveau, nous repartirons de zéro.
+oubli-annule = Très bien, je n'efface rien.
+discord-choisir = Choisissez une réponse…
+discord-bouton-autre = Ces boutons répondent à une question posée à quelqu'un d'autre. Pour votre propre conversation : /orienter.
+discord-bouton-perime = Cette question a déjà reçu une réponse : répondez à la dernière question posée.
+discord-serveur-refuse = Je ne réponds pas sur ce serveur. Écrivez-moi en message privé, ou adressez-vous à ingenierie@manche.gouv.fr.
+discord-commande-orienter = Trouver les dispositifs d'appui pour votre projet (ou reprendre là où vous en étiez)
+discord-commande-question = Poser une question rapide, par exemple : qui contacter à la DDTM ?
+discord-option-texte = Votre question
+discord-recharge-ok = Contenu rechargé : { $dispositifs } dispositifs.
+discord-recharge-erreur = Contenu refusé ({ $erreurs } erreur(s)) : l'ancien reste en service. Lancez « aiguilleur check ».

@@ -1,0 +1,138 @@
+//! Discord, on serenity 0.12: gateway events become [`crate::bot::Incoming`], replies are laid out
+//! by [`crate::render::discord`] and sent as messages, embeds and components.
+//!
+//! Where it answers: direct messages; in servers (optionally an allow-list), messages that mention
+//! the bot and the slash commands `/orienter` and `/question`. Each person has one conversation per
+//! channel (`discord:{channel}:{user}` in the store). Choices are buttons (select menus past 25);
+//! a click is fed to the bot as the choice's number, so typed answers and clicks are the same
+//! input. No dialogue logic here.
+//!
+//! Gateway intents: `GUILD_MESSAGES` and `DIRECT_MESSAGES` only. Without the privileged
+//! `MESSAGE_CONTENT` intent Discord still gives the text of direct messages and of messages that
+//! mention the bot, which is all the bot reads; interactions come whatever the intents.
+
+mod config;
+mod handler;
+mod send;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, HttpBuilder};
+use tracing::{info, warn};
+
+pub use config::{DiscordConfig, Snowflake};
+
+use super::{Common, SharedBot, now};
+use crate::bot::Bot;
+use crate::store::SqliteStore;
+
+/// The intents the adapter uses, and nothing more.
+#[must_use]
+pub fn intents() -> GatewayIntents {
+    GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES
+}
+
+/// Runs the bot on Discord until SIGTERM or SIGINT.
+///
+/// # Errors
+/// Configuration or token missing, database unusable, or the gateway refusing the bot (bad token,
+/// intents not allowed).
+pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> {
+    let cfg = DiscordConfig::load(config.as_deref())?;
+    let token = crate::config::read_secret("DISCORD_TOKEN", cfg.token_file.as_deref())?;
+    let db = match common.db.clone().or_else(|| cfg.db.clone()) {
+        Some(db) => db,
+        None => default_db()?,
+    };
+    let store = SqliteStore::open(&db).with_context(|| format!("base {}", db.display()))?;
+    let mut bot = Bot::new(common.content.clone(), store, &common.lang).with_retention_days(common.retention_days);
+    bot.purge_idle(now())?;
+    let bot: SharedBot = Arc::new(Mutex::new(bot));
+
+    let mut http = HttpBuilder::new(&token).default_allowed_mentions(send::no_mentions());
+    if let Some(id) = cfg.application_id {
+        http = http.application_id(ApplicationId::new(id.0));
+    }
+    if let Some(base) = &cfg.api_base {
+        // serenity's rate limiter would still call discord.com: the proxy limits instead.
+        warn!(base, "API Discord redirigée (limiteur de débit de serenity désactivé)");
+        http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
+    }
+    drop(token);
+
+    // SIGHUP and changes under the content root reload the content (kept alive until the end).
+    let _watcher = super::reload::spawn(bot.clone(), common.content_root.clone())
+        .inspect_err(|e| warn!(error = %e, "surveillance du contenu indisponible (SIGHUP et !recharger restent)"))
+        .ok();
+    let handler = handler::Handler::new(bot.clone(), &cfg, common.content_root.clone());
+    let mut client =
+        ClientBuilder::new_with_http(http.build(), intents()).event_handler(handler).await.context("client Discord")?;
+
+    let shards = client.shard_manager.clone();
+    tokio::spawn(async move {
+        stop_signal().await;
+        info!("arrêt demandé : fermeture de la connexion à Discord");
+        shards.shutdown_all().await;
+    });
+    tokio::spawn(purge_loop(bot));
+
+    info!(db = %db.display(), "démarrage sur Discord");
+    client.start().await.context("passerelle Discord")?;
+    info!("arrêté");
+    Ok(())
+}
+
+/// Idle sessions are erased once an hour (the retention promised to users).
+async fn purge_loop(bot: SharedBot) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let bot = bot.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).purge_idle(now())
+        })
+        .await;
+        match done {
+            Ok(Ok(n)) if n > 0 => info!(n, "sessions inactives effacées"),
+            Ok(Err(e)) => warn!(error = %e, "purge des sessions"),
+            _ => {}
+        }
+    }
+}
+
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// `$XDG_DATA_HOME/aiguilleur/discord.sqlite`, else under `~/.local/share`, the directory
+/// created readable by its owner only.
+fn default_db() -> anyhow::Result<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    let dir = crate::config::owner_only_dir(&base.join("aiguilleur"))?;
+    Ok(Path::new(&dir).join("discord.sqlite"))
+}

@@ -1,0 +1,117 @@
+//! From [`crate::render::discord`] values to serenity's builders.
+
+use serenity::all::{
+    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateInteractionResponseFollowup,
+    CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
+    EditInteractionResponse,
+};
+
+use crate::render::discord::{Embed, Message, Row};
+
+/// Nobody is ever pinged: not `@everyone`, not a role, not even the person answered.
+pub fn no_mentions() -> CreateAllowedMentions {
+    CreateAllowedMentions::new().replied_user(false)
+}
+
+fn embed(e: &Embed) -> CreateEmbed {
+    let mut b = CreateEmbed::new().colour(0x0000_55a4_u32);
+    if let Some(t) = &e.title {
+        b = b.title(t);
+        if let Some(u) = &e.url {
+            b = b.url(u);
+        }
+    }
+    if !e.description.is_empty() {
+        b = b.description(&e.description);
+    }
+    for f in &e.fields {
+        b = b.field(&f.name, &f.value, false);
+    }
+    b
+}
+
+pub fn rows(rows: &[Row]) -> Vec<CreateActionRow> {
+    rows.iter()
+        .map(|r| match r {
+            Row::Buttons(bs) => CreateActionRow::Buttons(
+                bs.iter()
+                    .map(|b| CreateButton::new(&b.custom_id).label(&b.label).style(ButtonStyle::Secondary))
+                    .collect(),
+            ),
+            Row::Select(s) => CreateActionRow::SelectMenu(
+                CreateSelectMenu::new(
+                    &s.custom_id,
+                    CreateSelectMenuKind::String {
+                        options: s.options.iter().map(|o| CreateSelectMenuOption::new(&o.label, &o.value)).collect(),
+                    },
+                )
+                .placeholder(&s.placeholder),
+            ),
+        })
+        .collect()
+}
+
+/// The one disabled button that replaces a question's choices once answered.
+pub fn answered(label: &str) -> Vec<CreateActionRow> {
+    vec![CreateActionRow::Buttons(vec![
+        CreateButton::new("aig:fait").label(label).style(ButtonStyle::Success).disabled(true),
+    ])]
+}
+
+pub fn message(m: &Message) -> CreateMessage {
+    let mut b = CreateMessage::new().allowed_mentions(no_mentions());
+    if !m.content.is_empty() {
+        b = b.content(&m.content);
+    }
+    if !m.embeds.is_empty() {
+        b = b.embeds(m.embeds.iter().map(embed).collect());
+    }
+    if !m.components.is_empty() {
+        b = b.components(rows(&m.components));
+    }
+    b
+}
+
+pub fn response(m: &Message) -> CreateInteractionResponseMessage {
+    let mut b = CreateInteractionResponseMessage::new().allowed_mentions(no_mentions());
+    if !m.content.is_empty() {
+        b = b.content(&m.content);
+    }
+    if !m.embeds.is_empty() {
+        b = b.embeds(m.embeds.iter().map(embed).collect());
+    }
+    if !m.components.is_empty() {
+        b = b.components(rows(&m.components));
+    }
+    b
+}
+
+pub fn followup(m: &Message) -> CreateInteractionResponseFollowup {
+    let mut b = CreateInteractionResponseFollowup::new().allowed_mentions(no_mentions());
+    if !m.content.is_empty() {
+        b = b.content(&m.content);
+    }
+    if !m.embeds.is_empty() {
+        b = b.embeds(m.embeds.iter().map(embed).collect());
+    }
+    if !m.components.is_empty() {
+        b = b.components(rows(&m.components));
+    }
+    b
+}
+
+pub fn edit(m: &Message) -> EditInteractionResponse {
+    let mut b = EditInteractionResponse::new().allowed_mentions(no_mentions()).content(&m.content);
+    if !m.embeds.is_empty() {
+        b = b.embeds(m.embeds.iter().map(embed).collect());
+    }
+    if !m.components.is_empty() {
+        b = b.components(rows(&m.components));
+    }
+    b
+}
+
+/// A short notice only the clicker or caller sees.
+pub fn ephemeral(text: &str) -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new().content(text).ephemeral(true).allowed_mentions(no_mentions())
+}

@@ -1,0 +1,315 @@
+//! Matrix and Tchap: end-to-end encrypted rooms, driven by matrix-sdk 0.18.
+//!
+//! Transport only (ARCHITECTURE.md): a text message becomes an [`Incoming`], the bot's replies
+//! come back as blocks and leave as `m.notice` events with an HTML and a plain body. The pieces:
+//! - [`config`]: the `[matrix]` section, the environment, the invite allow-list;
+//! - [`login`]: first login or restored session (same device every start), cross-signing and
+//!   recovery key;
+//! - [`sync`]: our own `sync_once` loop (no one-second pause between long-polls), with backoff,
+//!   `M_LIMIT_EXCEEDED` honoured, and a sync token saved only once the events it covers are
+//!   recorded as handled;
+//! - [`rooms`]: invites (allow-list, join with retries, welcome once encryption is known),
+//!   leaving rooms where the bot is alone;
+//! - [`messages`]: from a timeline event to the bot (mentions in group rooms, threads,
+//!   undecryptable events);
+//! - [`send`]: one ordered outbox per room, typing notice, retries with the same transaction id.
+//!
+//! Nothing here decides what the bot says: that is the dialogue's job.
+
+pub mod config;
+mod login;
+mod messages;
+mod rooms;
+mod send;
+mod sync;
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use matrix_sdk::Client;
+use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId};
+use tokio::sync::{Notify, mpsc, watch};
+use tracing::{info, warn};
+
+use super::{Common, SharedBot};
+use crate::bot::{Bot, Incoming};
+use crate::store::SqliteStore;
+use config::{Access, FileConfig, Settings};
+
+/// The transport name in session keys (`matrix:<room>:<user>`).
+const TRANSPORT: &str = "matrix";
+
+/// Runs the bot on Matrix until SIGTERM or SIGINT.
+///
+/// # Errors
+/// Configuration, login, or a homeserver that refuses the bot's token.
+pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> {
+    let file: FileConfig = crate::config::read_toml(config.as_deref())?;
+    let settings = Settings::resolve(file.matrix, &|k| std::env::var(k).ok(), common.db.clone())?;
+    crate::config::owner_only_dir(&settings.data_dir)?;
+    let store = SqliteStore::open(&settings.db).with_context(|| format!("base {}", settings.db.display()))?;
+    let bot: SharedBot = Arc::new(Mutex::new(Bot::new(Arc::clone(&common.content), store, &common.lang)));
+
+    let connected = login::connect(&settings).await?;
+    let client = connected.client.clone();
+    let me = client.user_id().context("identifiant du bot inconnu après connexion")?.to_owned();
+    info!(
+        utilisateur = %me,
+        appareil = %client.device_id().map(ToString::to_string).unwrap_or_default(),
+        premiere_connexion = connected.first_login,
+        "connecté à Matrix"
+    );
+    login::secure(&connected).await;
+    let display_name = own_display_name(&client, settings.display_name.as_deref()).await;
+
+    let mut access = settings.access.clone();
+    if settings.own_server_only {
+        info!(serveur = %me.server_name(), "aucune liste de serveurs : seules les invitations de ce serveur sont acceptées");
+        access.servers.push(me.server_name().as_str().to_ascii_lowercase());
+    }
+    let mut names = vec![me.as_str().to_lowercase(), me.localpart().to_lowercase()];
+    names.extend(display_name.map(|n| n.to_lowercase()).filter(|n| n.chars().count() >= 3));
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    names.dedup();
+
+    let adapter = Arc::new(Adapter {
+        client,
+        bot,
+        me,
+        names,
+        access,
+        typing_delay: settings.typing_delay,
+        outboxes: Mutex::default(),
+        inviting: Mutex::default(),
+        utd_notices: Mutex::default(),
+        tasks: Tasks::default(),
+    });
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        info!("arrêt demandé");
+        let _ = stop_tx.send(true);
+    });
+    let result = sync::run(Arc::clone(&adapter), connected.files.sync_token(), stop_rx).await;
+    if !adapter.tasks.idle(Duration::from_secs(10)).await {
+        warn!("arrêt : des réponses n'ont pas pu partir à temps");
+    }
+    info!("arrêté");
+    result
+}
+
+/// The account's display name, set first when the configuration names one.
+async fn own_display_name(client: &Client, wanted: Option<&str>) -> Option<String> {
+    let current = client.account().get_display_name().await.ok().flatten();
+    match wanted {
+        Some(w) if current.as_deref() != Some(w) => match client.account().set_display_name(Some(w)).await {
+            Ok(()) => Some(w.to_owned()),
+            Err(e) => {
+                warn!("nom affiché non modifié : {e}");
+                current
+            }
+        },
+        _ => current,
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// What every part of the adapter shares.
+pub(crate) struct Adapter {
+    client: Client,
+    bot: SharedBot,
+    me: OwnedUserId,
+    /// Lower-case ways to name the bot in a group room: user id, localpart, display name.
+    names: Vec<String>,
+    access: Access,
+    typing_delay: Duration,
+    /// One ordered outbox per room.
+    outboxes: Mutex<HashMap<OwnedRoomId, mpsc::UnboundedSender<send::Outgoing>>>,
+    /// Invites being handled, so that a repeated sync does not start a second join.
+    inviting: Mutex<HashSet<OwnedRoomId>>,
+    /// When each room last got an "undecryptable" notice (at most one a minute).
+    utd_notices: Mutex<HashMap<OwnedRoomId, Instant>>,
+    /// Replies and joins in flight, waited for at shutdown.
+    tasks: Tasks,
+}
+
+impl Adapter {
+    /// Runs the bot on one message; a store failure gives the generic error message.
+    fn turn(&self, incoming: &Incoming) -> Vec<crate::render::Block> {
+        let mut bot = self.bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let replies = match bot.handle(incoming) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(salon = %incoming.conversation, "base de conversations : {e}");
+                vec![crate::reply::Reply::say("erreur-interne")]
+            }
+        };
+        if replies.is_empty() { vec![] } else { bot.blocks(&replies) }
+    }
+
+    /// Localises replies that do not come from a turn (notices).
+    fn say(&self, id: &str) -> Vec<crate::render::Block> {
+        let bot = self.bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        bot.blocks(&[crate::reply::Reply::say(id)])
+    }
+
+    fn incoming(
+        &self,
+        room: &matrix_sdk::ruma::RoomId,
+        user: &str,
+        text: String,
+        event_id: String,
+        sent_at: Option<i64>,
+    ) -> Incoming {
+        Incoming {
+            transport: TRANSPORT.into(),
+            user: user.to_owned(),
+            conversation: room.to_string(),
+            text,
+            event_id: Some(event_id),
+            now: super::now(),
+            sent_at,
+        }
+    }
+}
+
+/// Counts tasks in flight so that shutdown can wait for them.
+#[derive(Clone, Default)]
+pub(crate) struct Tasks(Arc<(AtomicUsize, Notify)>);
+
+/// Held while a task (or a queued reply) is in flight.
+pub(crate) struct TaskGuard(Tasks);
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        let inner = &(self.0).0;
+        if inner.0.fetch_sub(1, Ordering::SeqCst) == 1 {
+            inner.1.notify_waiters();
+        }
+    }
+}
+
+impl Tasks {
+    fn guard(&self) -> TaskGuard {
+        self.0.0.fetch_add(1, Ordering::SeqCst);
+        TaskGuard(self.clone())
+    }
+
+    fn spawn<F: Future<Output = ()> + Send + 'static>(&self, fut: F) {
+        let guard = self.guard();
+        tokio::spawn(async move {
+            let _guard = guard;
+            fut.await;
+        });
+    }
+
+    /// Waits until nothing is in flight, at most `limit`; whether it got there.
+    async fn idle(&self, limit: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = self.0.1.notified();
+            if self.0.0.load(Ordering::SeqCst) == 0 {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.0.0.load(Ordering::SeqCst) == 0;
+            }
+        }
+    }
+}
+
+/// Exponential backoff between retries: 0.5 s doubling up to `max`, with a little jitter.
+pub(crate) struct Backoff {
+    next: Duration,
+    max: Duration,
+}
+
+impl Backoff {
+    pub(crate) fn new(max: Duration) -> Self {
+        Self { next: Duration::from_millis(500), max }
+    }
+
+    pub(crate) fn reset(&mut self) {
+        self.next = Duration::from_millis(500);
+    }
+
+    pub(crate) fn next_delay(&mut self) -> Duration {
+        let d = self.next;
+        self.next = (self.next * 2).min(self.max);
+        // Up to a quarter more, so that restarted bots do not retry in step.
+        let jitter = std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), Instant::now());
+        d + d.mul_f64((jitter % 256) as f64 / 1024.0)
+    }
+}
+
+/// What to do after a failed request.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Retry {
+    /// The server said when (`M_LIMIT_EXCEEDED`).
+    After(Duration),
+    /// Transient: network, server error.
+    Backoff,
+    /// Retrying will not help.
+    Never,
+}
+
+pub(crate) fn classify(e: &matrix_sdk::Error) -> Retry {
+    use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
+    match e.client_api_error_kind() {
+        Some(ErrorKind::LimitExceeded(data)) => match &data.retry_after {
+            Some(RetryAfter::Delay(d)) => Retry::After(*d),
+            Some(RetryAfter::DateTime(t)) => {
+                Retry::After(t.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+            }
+            None => Retry::Backoff,
+        },
+        Some(
+            ErrorKind::UnknownToken(_)
+            | ErrorKind::MissingToken
+            | ErrorKind::UserDeactivated
+            | ErrorKind::Forbidden
+            | ErrorKind::NotFound
+            | ErrorKind::BadJson
+            | ErrorKind::NotJson
+            | ErrorKind::TooLarge
+            | ErrorKind::Unrecognized
+            | ErrorKind::GuestAccessForbidden
+            | ErrorKind::InvalidParam,
+        ) => Retry::Never,
+        Some(_) => match e.as_client_api_error().map(|c| c.status_code.as_u16()) {
+            Some(s) if (400..500).contains(&s) && s != 429 => Retry::Never,
+            _ => Retry::Backoff,
+        },
+        None => match e {
+            matrix_sdk::Error::Http(_) => Retry::Backoff,
+            _ => Retry::Never,
+        },
+    }
+}

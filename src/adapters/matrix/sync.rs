@@ -1,0 +1,191 @@
+//! The sync loop: `sync_once` in our own loop.
+//!
+//! matrix-sdk's loops (`sync`, `sync_with_callback`, `sync_stream`) sleep one second whenever the
+//! previous long-poll returned within a second, which is always the case in a live conversation
+//! (the person's message, then the bot's own echo): a bot on them answers up to a second late.
+//! Here the next long-poll starts at once, and we pause only after an error.
+//!
+//! The sync token is ours (`sync-token` in the Matrix directory) and is written only after every
+//! message of the response went through the bot, which records each event id with its session:
+//! after a crash the bot syncs again from the last token it finished, and the store says which
+//! events were already answered. Without a token (first start), the first sync only looks: old
+//! history is not answered, pending invites are.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, RoomFilter};
+use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
+use matrix_sdk::ruma::uint;
+use matrix_sdk::sync::SyncResponse;
+use tokio::sync::watch;
+use tracing::{debug, info, warn};
+
+use super::{Adapter, Backoff, Retry, classify};
+
+/// How long the homeserver holds a sync request when nothing happens.
+const LONG_POLL: Duration = Duration::from_secs(30);
+/// How long a sync under way may finish after a stop request (processing takes milliseconds;
+/// past this the request is only waiting on the network and is dropped).
+const STOP_GRACE: Duration = Duration::from_secs(1);
+
+pub(super) async fn run(adapter: Arc<Adapter>, token_file: PathBuf, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+    let mut token = read_token(&token_file);
+    let mut first = token.is_none();
+    let mut backoff = Backoff::new(Duration::from_secs(30));
+    let mut started = false;
+    loop {
+        if *stop.borrow() {
+            return Ok(());
+        }
+        let mut settings = SyncSettings::new().filter(filter());
+        settings = match &token {
+            Some(t) => settings.token(t.clone()).timeout(if started { LONG_POLL } else { Duration::ZERO }),
+            None => settings.timeout(Duration::ZERO),
+        };
+        let sync = adapter.client.sync_once(settings);
+        tokio::pin!(sync);
+        let result = tokio::select! {
+            r = &mut sync => r,
+            _ = stop.changed() => match tokio::time::timeout(STOP_GRACE, &mut sync).await {
+                Ok(r) => r,
+                Err(_) => return Ok(()),
+            },
+        };
+        match result {
+            Ok(response) => {
+                backoff.reset();
+                let next = response.next_batch.clone();
+                adapter.dispatch(response, first);
+                save_token(&token_file, &next);
+                token = Some(next);
+                if !started {
+                    started = true;
+                    first = false;
+                    adapter.after_first_sync();
+                    info!("synchronisé, à l'écoute");
+                }
+            }
+            Err(e) => {
+                let wait = match classify(&e) {
+                    Retry::After(d) => {
+                        warn!("limite de débit du serveur : nouvelle synchronisation dans {d:?}");
+                        d
+                    }
+                    Retry::Backoff => {
+                        let d = backoff.next_delay();
+                        warn!("synchronisation impossible ({e}) : nouvel essai dans {d:?}");
+                        d
+                    }
+                    Retry::Never => {
+                        if is_auth_error(&e) {
+                            bail!(
+                                "le serveur refuse la session du bot ({e}) : reconnectez-le en déplaçant session.json et store/ \
+                                 du dossier de données (un nouvel appareil sera créé)"
+                            );
+                        }
+                        let d = backoff.next_delay();
+                        warn!("synchronisation refusée ({e}) : nouvel essai dans {d:?}");
+                        d
+                    }
+                };
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    _ = stop.changed() => return Ok(()),
+                }
+            }
+        }
+    }
+}
+
+fn is_auth_error(e: &matrix_sdk::Error) -> bool {
+    use matrix_sdk::ruma::api::error::ErrorKind;
+    matches!(
+        e.client_api_error_kind(),
+        Some(ErrorKind::UnknownToken(_) | ErrorKind::MissingToken | ErrorKind::UserDeactivated)
+    )
+}
+
+/// Lazy-loaded members, no presence, no typing or receipts of others; a long enough timeline
+/// that the messages of a short outage all come in one response.
+fn filter() -> Filter {
+    let mut room = RoomFilter::with_lazy_loading();
+    room.ephemeral = RoomEventFilter::ignore_all();
+    room.timeline.limit = Some(uint!(50));
+    let mut def = FilterDefinition::empty();
+    def.room = room;
+    def.presence = matrix_sdk::ruma::api::client::filter::Filter::ignore_all();
+    Filter::FilterDefinition(def)
+}
+
+fn read_token(file: &Path) -> Option<String> {
+    std::fs::read_to_string(file).ok().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// Written to a temporary file then renamed: a crash never leaves half a token.
+fn save_token(file: &Path, token: &str) {
+    let tmp = file.with_extension("tmp");
+    let result = crate::config::write_owner_only(&tmp, token.as_bytes())
+        .and_then(|()| std::fs::rename(&tmp, file).context("renommage du jeton de synchronisation"));
+    if let Err(e) = result {
+        warn!("jeton de synchronisation non enregistré : {e:#}");
+    }
+}
+
+impl Adapter {
+    /// Hands each part of a sync response to its handler. `look_only`: the first sync of a new
+    /// device, whose timeline is old history.
+    fn dispatch(self: &Arc<Self>, response: SyncResponse, look_only: bool) {
+        for room_id in response.rooms.invited.keys() {
+            self.on_invite(room_id.clone());
+        }
+        for (room_id, update) in response.rooms.joined {
+            let Some(room) = self.client.get_room(&room_id) else {
+                continue;
+            };
+            // A room just joined starts with a limited timeline; elsewhere a gap means messages
+            // that will not be read (a long outage in a busy room).
+            let just_joined = update.timeline.events.iter().any(|e| {
+                let raw = e.kind.raw();
+                raw.get_field::<String>("type").ok().flatten().as_deref() == Some("m.room.member")
+                    && raw.get_field::<String>("state_key").ok().flatten().as_deref() == Some(self.me.as_str())
+            });
+            if update.timeline.limited && !look_only && !just_joined {
+                warn!(salon = %room_id, "synchronisation tronquée : des messages plus anciens ne seront pas lus");
+            }
+            let mut members_changed = match &update.state {
+                matrix_sdk::sync::State::Before(s) | matrix_sdk::sync::State::After(s) => {
+                    s.iter().any(|e| e.get_field::<String>("type").ok().flatten().as_deref() == Some("m.room.member"))
+                }
+            };
+            for event in update.timeline.events {
+                if event.kind.event_type().as_deref() == Some("m.room.member") {
+                    members_changed = true;
+                }
+                if !look_only {
+                    self.on_timeline(&room, event);
+                }
+            }
+            if members_changed {
+                self.leave_if_alone(&room);
+            }
+        }
+        for room_id in response.rooms.left.keys() {
+            debug!(salon = %room_id, "salon quitté");
+            self.outboxes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(room_id);
+        }
+    }
+
+    /// Once per start: invites still pending, rooms left empty while the bot was away.
+    fn after_first_sync(self: &Arc<Self>) {
+        for room in self.client.invited_rooms() {
+            self.on_invite(room.room_id().to_owned());
+        }
+        for room in self.client.joined_rooms() {
+            self.leave_if_alone(&room);
+        }
+    }
+}
