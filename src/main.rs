@@ -49,12 +49,14 @@ enum Command {
         catalogue_size: Option<usize>,
     },
     /// Le bot sur Matrix / Tchap (configuration : fichier et variables d'environnement, voir le README).
+    #[cfg(feature = "matrix")]
     Matrix {
         /// Fichier de configuration (aiguilleur.toml).
         #[arg(long, value_name = "FICHIER")]
         config: Option<PathBuf>,
     },
     /// Le bot sur Discord (jeton : variable DISCORD_TOKEN ou fichier, voir le README).
+    #[cfg(feature = "discord")]
     Discord {
         /// Fichier de configuration (aiguilleur.toml).
         #[arg(long, value_name = "FICHIER")]
@@ -110,21 +112,18 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             println!("{report}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Matrix { config } | Command::Discord { config } => {
-            let common = aiguilleur::adapters::Common {
-                content: usable(loaded)?,
-                content_root: root.to_path_buf(),
-                db: cli.db.clone(),
-                lang: cli.lang.clone(),
-                retention_days: cli.retention_days,
-            };
+        #[cfg(feature = "matrix")]
+        Command::Matrix { config } => {
+            let common = common(cli, root, loaded)?;
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            let config = config.clone();
-            if matches!(cli.command, Command::Matrix { .. }) {
-                runtime.block_on(aiguilleur::adapters::matrix::run(common, config))?;
-            } else {
-                runtime.block_on(aiguilleur::adapters::discord::run(common, config))?;
-            }
+            runtime.block_on(aiguilleur::adapters::matrix::run(common, config.clone()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        #[cfg(feature = "discord")]
+        Command::Discord { config } => {
+            let common = common(cli, root, loaded)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(aiguilleur::adapters::discord::run(common, config.clone()))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::TestDialogues { dir } => {
@@ -137,6 +136,18 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             Ok(if failed == 0 && total > 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     }
+}
+
+/// What the long-running adapters start with.
+#[cfg(any(feature = "matrix", feature = "discord"))]
+fn common(cli: &Cli, root: &std::path::Path, loaded: Loaded) -> anyhow::Result<aiguilleur::adapters::Common> {
+    Ok(aiguilleur::adapters::Common {
+        content: usable(loaded)?,
+        content_root: root.to_path_buf(),
+        db: cli.db.clone(),
+        lang: cli.lang.clone(),
+        retention_days: cli.retention_days,
+    })
 }
 
 /// The content, or the diagnostics and an error when it does not validate.

@@ -2,8 +2,11 @@
 //! replies. No dialogue logic lives here.
 
 pub mod console;
+#[cfg(feature = "discord")]
 pub mod discord;
+#[cfg(feature = "matrix")]
 pub mod matrix;
+#[cfg(feature = "adapters")]
 pub mod reload;
 
 use std::path::PathBuf;

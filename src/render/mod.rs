@@ -5,8 +5,8 @@
 //! ([`plain`] for the terminal and plain bodies). User text never reaches a renderer unescaped:
 //! the blocks hold content and messages only, and each format escapes what it prints.
 
-pub mod html;
 pub mod discord;
+pub mod html;
 pub mod plain;
 
 use crate::catalogue::model::{Acteur, Dispositif};

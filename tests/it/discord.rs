@@ -405,9 +405,9 @@ fn a_wrong_token_stops_the_bot_with_a_clear_error() {
     assert!(!status.success());
     std::thread::sleep(Duration::from_millis(100));
     let log = bot.log();
-    assert!(log.contains("aiguilleur : passerelle Discord"), "{log}");
+    assert!(log.contains("jeton Discord refusé (401)"), "{log}");
     assert!(!log.contains("wrong-token-0123456789"), "{log}");
-    assert!(fake.state().calls.iter().all(|c| !c.authorized), "the REST API refused it too");
+    assert!(fake.state().identifies.is_empty(), "stopped before the gateway");
 }
 
 /// When an earlier turn of the same conversation is still sending (Discord slow or rate

@@ -577,7 +577,8 @@ async fn http_conn(tcp: TcpStream, state: Arc<Mutex<State>>, gateway: String) {
         }
         let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
         let path = target.split('?').next().unwrap_or("").trim_start_matches("/api/v10").to_owned();
-        let authorized = auth == format!("Bot {TOKEN}");
+        // As on Discord, the gateway's URL is public; everything else needs the bot's token.
+        let authorized = auth == format!("Bot {TOKEN}") || path == "/gateway";
         let (status, reply, delay) = {
             let mut s = state.lock().unwrap();
             s.calls.push(Call { method: method.clone(), path: path.clone(), body: body.clone(), authorized });

@@ -6,9 +6,14 @@ mod catalogue;
 mod chat_process;
 mod check;
 mod crash;
+#[cfg(feature = "discord")]
 mod discord;
 mod engine;
+#[cfg(feature = "discord")]
 mod fake_discord;
+mod hostile;
+#[cfg(feature = "matrix")]
 mod matrix;
+#[cfg(feature = "matrix")]
 mod synapse;
 mod transcripts;

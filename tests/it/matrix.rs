@@ -422,7 +422,7 @@ async fn story() {
     std::fs::write(
         &config,
         format!(
-            "[matrix]\nallowed_users = [\"{maire_id}\"]\ndisplay_name = \"Aiguilleur\"\ntyping_delay_ms = 0\n\n\
+            "[matrix]\nallowed_users = [\"{maire_id}\"]\nadmins = [\"{maire_id}\"]\ndisplay_name = \"Aiguilleur\"\ntyping_delay_ms = 0\n\n\
              [discord]\n# another adapter's section, ignored here\n"
         ),
     )
@@ -493,6 +493,8 @@ async fn story() {
     has(&ask(&mut maire, "détails 2").await, &["<b>Réseau IDM – Ingénierie départementale Manche</b>", "13 partenaires"]);
     assert!(maire.saw(|s| matches!(s, Seen::Typing { room, users } if *room == dm_id && users.iter().any(|u| u == bot))), "the bot was never seen typing");
     eprintln!("[test] 2. S1 played after {:?}", t0.elapsed());
+    // An admin reloads the content from a direct conversation.
+    has(&ask(&mut maire, "!recharger").await, &["Rien n&#39;a changé dans le contenu"]);
 
     // An event the bot cannot decrypt: it asks for the message again.
     let fake = serde_json::json!({
@@ -635,6 +637,8 @@ async fn story() {
     assert!(!log.contains(BOT_PASSWORD) && !log.contains(token), "a secret in the bot's log");
     assert!(log.contains("invitation refusée"), "no trace of the declined invite:\n{log}");
     hs.stop().await;
-    let _ = std::fs::remove_file(&bot_log);
+    if std::env::var_os("AIGUILLEUR_KEEP_TEST_LOG").is_none() {
+        let _ = std::fs::remove_file(&bot_log);
+    }
     eprintln!("[test] done in {:?}", t0.elapsed());
 }

@@ -56,9 +56,9 @@ impl DiscordConfig {
             c.api_base = Some(base);
         }
         if let Some(id) = std::env::var("DISCORD_APPLICATION_ID").ok().filter(|s| !s.trim().is_empty()) {
-            c.application_id = Some(Snowflake(
-                id.trim().parse().map_err(|_| anyhow::anyhow!("DISCORD_APPLICATION_ID invalide : {id}"))?,
-            ));
+            let n = id.trim().parse().ok().filter(|&n: &u64| n != 0);
+            let n = n.ok_or_else(|| anyhow::anyhow!("DISCORD_APPLICATION_ID invalide : {id}"))?;
+            c.application_id = Some(Snowflake(n));
         }
         Ok(c)
     }
@@ -76,14 +76,13 @@ impl<'de> Deserialize<'de> for Snowflake {
             N(u64),
             S(String),
         }
-        match Raw::deserialize(d)? {
-            Raw::N(n) => Ok(Self(n)),
-            Raw::S(s) => s
-                .trim()
-                .parse()
-                .map(Self)
-                .map_err(|_| serde::de::Error::custom(format!("identifiant Discord invalide : {s:?}"))),
-        }
+        let n = match Raw::deserialize(d)? {
+            Raw::N(n) => Some(n),
+            Raw::S(s) => s.trim().parse().ok(),
+        };
+        n.filter(|&n| n != 0)
+            .map(Self)
+            .ok_or_else(|| serde::de::Error::custom("identifiant Discord invalide (un nombre non nul)"))
     }
 }
 
@@ -111,6 +110,8 @@ mod tests {
         let f: File = toml::from_str("").unwrap();
         assert!(f.discord.register_commands);
         assert!(toml::from_str::<File>("[discord]\ntoken = \"x\"").is_err(), "a token never sits in the file");
+        assert!(toml::from_str::<File>("[discord]\nguilds = [0]").is_err());
+        assert!(toml::from_str::<File>("[discord]\nadmins = [\"abc\"]").is_err());
     }
 
     #[test]

@@ -68,8 +68,17 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
         .inspect_err(|e| warn!(error = %e, "surveillance du contenu indisponible (SIGHUP et !recharger restent)"))
         .ok();
     let handler = handler::Handler::new(bot.clone(), &cfg, common.content_root.clone());
+    let http = http.build();
+    // A refused token is said plainly here, rather than as a gateway close later.
+    let me = http.get_current_user().await.map_err(|e| match &e {
+        serenity::Error::Http(h) if h.status_code().is_some_and(|c| c.as_u16() == 401) => {
+            anyhow::anyhow!("jeton Discord refusé (401) : vérifiez DISCORD_TOKEN ou token_file")
+        }
+        _ => anyhow::Error::new(e).context("API Discord injoignable"),
+    })?;
+    info!(bot = %me.name, id = %me.id, "jeton accepté");
     let mut client =
-        ClientBuilder::new_with_http(http.build(), intents()).event_handler(handler).await.context("client Discord")?;
+        ClientBuilder::new_with_http(http, intents()).event_handler(handler).await.context("client Discord")?;
 
     let shards = client.shard_manager.clone();
     tokio::spawn(async move {

@@ -284,6 +284,16 @@ mod tests {
     }
 
     #[test]
+    fn example_config_reads() {
+        let text = include_str!("../../../aiguilleur.example.toml");
+        let f = toml::from_str::<FileConfig>(text).unwrap().matrix;
+        let s = Settings::resolve(f, &env(&[]), None).unwrap();
+        assert_eq!(s.login, Login::Email("aiguilleur@manche.gouv.fr".into()));
+        assert!(s.access.allows(&UserId::parse("@jean.dupont-manche.gouv.fr:agent.collectivites.tchap.gouv.fr").unwrap()));
+        assert!(!s.access.allows(&UserId::parse("@x:matrix.org").unwrap()));
+    }
+
+    #[test]
     fn allow_list() {
         let access = Access {
             servers: vec!["agent.tchap.gouv.fr".into(), "*.collectivites.tchap.gouv.fr".into()],

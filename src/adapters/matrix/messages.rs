@@ -21,6 +21,7 @@ use matrix_sdk::ruma::{OwnedEventId, OwnedUserId};
 use tracing::{debug, info};
 
 use super::Adapter;
+use crate::adapters::reload;
 use super::send::{Outgoing, Thread};
 
 /// How long an undecryptable event is retried before the person is asked to resend it.
@@ -80,6 +81,13 @@ impl Adapter {
             body = strip_mention(&body, &self.names);
         }
         let thread = thread.or_else(|| group.then(|| Thread::Reply(event_id.clone())));
+        if !group
+            && self.access.admins.contains(sender)
+            && reload::admin_command(&body) == Some(reload::AdminCommand::Reload)
+        {
+            self.reload(room, thread);
+            return;
+        }
         let incoming = self.incoming(room.room_id(), sender.as_str(), body, event_id.to_string(), Some(sent_at));
         let blocks = self.turn(&incoming);
         if blocks.is_empty() {
@@ -87,6 +95,23 @@ impl Adapter {
             return;
         }
         self.enqueue(room, Outgoing::new(blocks, thread, self.tasks.guard()));
+    }
+
+    /// An admin's `!recharger`: the content is reloaded if it validates, and the admin is told.
+    fn reload(self: &Arc<Self>, room: &Room, thread: Option<Thread>) {
+        let this = Arc::clone(self);
+        let room = room.clone();
+        self.tasks.spawn(async move {
+            let (bot, root) = (Arc::clone(&this.bot), this.content_root.clone());
+            let blocks = tokio::task::spawn_blocking(move || {
+                let outcome = reload::try_reload(&bot, &root);
+                let bot = bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                bot.blocks(&reload::outcome_replies(&outcome))
+            })
+            .await
+            .unwrap_or_default();
+            this.enqueue(&room, Outgoing::new(blocks, thread, this.tasks.guard()));
+        });
     }
 
     fn named_in(&self, body: &str) -> bool {

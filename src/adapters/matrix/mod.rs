@@ -53,7 +53,9 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
     let settings = Settings::resolve(file.matrix, &|k| std::env::var(k).ok(), common.db.clone())?;
     crate::config::owner_only_dir(&settings.data_dir)?;
     let store = SqliteStore::open(&settings.db).with_context(|| format!("base {}", settings.db.display()))?;
-    let bot: SharedBot = Arc::new(Mutex::new(Bot::new(Arc::clone(&common.content), store, &common.lang)));
+    let mut bot = Bot::new(Arc::clone(&common.content), store, &common.lang).with_retention_days(common.retention_days);
+    bot.purge_idle(super::now())?;
+    let bot: SharedBot = Arc::new(Mutex::new(bot));
 
     let connected = login::connect(&settings).await?;
     let client = connected.client.clone();
@@ -77,9 +79,16 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     names.dedup();
 
+    // SIGHUP and changes under the content root reload the content (kept alive until the end).
+    let _watcher = super::reload::spawn(Arc::clone(&bot), common.content_root.clone())
+        .inspect_err(|e| warn!("surveillance du contenu indisponible (SIGHUP et !recharger restent) : {e}"))
+        .ok();
+    tokio::spawn(purge_loop(Arc::clone(&bot)));
+
     let adapter = Arc::new(Adapter {
         client,
         bot,
+        content_root: common.content_root.clone(),
         me,
         names,
         access,
@@ -102,6 +111,25 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
     }
     info!("arrêté");
     result
+}
+
+/// Idle sessions are erased once an hour (the retention promised to people).
+async fn purge_loop(bot: SharedBot) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        let bot = Arc::clone(&bot);
+        let done = tokio::task::spawn_blocking(move || {
+            bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).purge_idle(super::now())
+        })
+        .await;
+        match done {
+            Ok(Ok(n)) if n > 0 => info!(n, "sessions inactives effacées"),
+            Ok(Err(e)) => warn!("purge des sessions : {e}"),
+            _ => {}
+        }
+    }
 }
 
 /// The account's display name, set first when the configuration names one.
@@ -145,6 +173,8 @@ async fn wait_for_signal() {
 pub(crate) struct Adapter {
     client: Client,
     bot: SharedBot,
+    /// Where the content is reloaded from (`!recharger`).
+    content_root: PathBuf,
     me: OwnedUserId,
     /// Lower-case ways to name the bot in a group room: user id, localpart, display name.
     names: Vec<String>,
