@@ -163,10 +163,11 @@ impl<S: Store> Bot<S> {
     /// The privacy notice states the retention, which the bot (not the pure engine) knows.
     fn fill_retention(&self, replies: &mut [Reply]) {
         for r in replies {
-            if let Reply::Say { id, args } = r {
-                if id == "vie-privee" && args.is_empty() {
-                    args.push(("jours", crate::i18n::Arg::Number(i64::from(self.retention_days))));
-                }
+            if let Reply::Say { id, args } = r
+                && id == "vie-privee"
+                && args.is_empty()
+            {
+                args.push(("jours", crate::i18n::Arg::Number(i64::from(self.retention_days))));
             }
         }
     }

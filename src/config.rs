@@ -23,10 +23,10 @@ pub fn read_toml<T: DeserializeOwned + Default>(path: Option<&Path>) -> anyhow::
 /// # Errors
 /// Neither given, the file unreadable, or readable by others.
 pub fn read_secret(env_var: &str, file: Option<&Path>) -> anyhow::Result<String> {
-    if let Ok(v) = std::env::var(env_var) {
-        if !v.is_empty() {
-            return Ok(v);
-        }
+    if let Ok(v) = std::env::var(env_var)
+        && !v.is_empty()
+    {
+        return Ok(v);
     }
     let Some(file) = file else {
         bail!("secret absent : définissez la variable {env_var} ou un fichier lisible par son seul propriétaire")

@@ -16,10 +16,37 @@ use crate::store::Store;
 /// Conversations replayed by the simulated people (cycled through).
 const SCRIPTS: &[&[&str]] = &[
     &["bonjour", "Genêts", "oui", "aucun", "revitaliser le centre-bourg", "on y réfléchit", "conseil", "détails 1"],
-    &["maire de Saint-Lô, pvd, on veut ouvrir un tiers-lieu", "oui", "on réfléchit", "conseil", "pourquoi pas les petites centralités"],
-    &["bonjour", "50530", "4", "non", "1 600", "aucun programme", "c'est quoi la DETR ?", "salle des fetes", "travaux", "financement"],
+    &[
+        "maire de Saint-Lô, pvd, on veut ouvrir un tiers-lieu",
+        "oui",
+        "on réfléchit",
+        "conseil",
+        "pourquoi pas les petites centralités",
+    ],
+    &[
+        "bonjour",
+        "50530",
+        "4",
+        "non",
+        "1 600",
+        "aucun programme",
+        "c'est quoi la DETR ?",
+        "salle des fetes",
+        "travaux",
+        "financement",
+    ],
     &["salut", "Percy", "oui", "je ne sais pas", "école", "2", "1", "retour", "3"],
-    &["bonjour", "cherbourg", "oui", "acv", "qui contacter à la DDTM ?", "mobilités", "étude", "un chef de projet", "détails 2"],
+    &[
+        "bonjour",
+        "cherbourg",
+        "oui",
+        "acv",
+        "qui contacter à la DDTM ?",
+        "mobilités",
+        "étude",
+        "un chef de projet",
+        "détails 2",
+    ],
 ];
 
 /// Replaces the catalogue's dispositifs with `size` drawn from the shipped ones (same field

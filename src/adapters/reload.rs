@@ -28,8 +28,13 @@ pub fn try_reload(bot: &SharedBot, root: &Path) -> Outcome {
     let loaded = content::load(root);
     let errors = loaded.errors();
     let Some(new) = loaded.content else {
-        let diagnostics: Vec<String> = loaded.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
-        tracing::error!(errors, "rechargement refusé, le contenu précédent reste en service:\n{}", diagnostics.join(""));
+        let diagnostics: Vec<String> =
+            loaded.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+        tracing::error!(
+            errors,
+            "rechargement refusé, le contenu précédent reste en service:\n{}",
+            diagnostics.join("")
+        );
         return Outcome::Refused { errors, diagnostics };
     };
     let mut bot = bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -46,13 +51,18 @@ pub fn try_reload(bot: &SharedBot, root: &Path) -> Outcome {
 #[must_use]
 pub fn outcome_replies(outcome: &Outcome) -> Vec<Reply> {
     match outcome {
-        Outcome::Reloaded { version } => vec![Reply::say_with("rechargement-ok", vec![("version", Arg::Text(version.clone()))])],
+        Outcome::Reloaded { version } => {
+            vec![Reply::say_with("rechargement-ok", vec![("version", Arg::Text(version.clone()))])]
+        }
         Outcome::Unchanged => vec![Reply::say("rechargement-inchange")],
         Outcome::Refused { errors, diagnostics } => {
             let first: String = diagnostics.iter().take(5).cloned().collect();
             vec![Reply::say_with(
                 "rechargement-refuse",
-                vec![("nombre", Arg::Number(i64::try_from(*errors).unwrap_or(i64::MAX))), ("diagnostics", Arg::Text(first))],
+                vec![
+                    ("nombre", Arg::Number(i64::try_from(*errors).unwrap_or(i64::MAX))),
+                    ("diagnostics", Arg::Text(first)),
+                ],
             )]
         }
     }

@@ -156,7 +156,8 @@ impl Loader {
             }),
         }
         for (p, _) in &self.overrides {
-            if p.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/') && rest.ends_with(ext)) && !out.contains(p) {
+            if p.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/') && rest.ends_with(ext)) && !out.contains(p)
+            {
                 out.push(p.clone());
             }
         }

@@ -134,7 +134,8 @@ fn killed_conversations_resume_at_the_right_question() {
             std::thread::sleep(Duration::from_millis(u64::try_from(rng.below(20)).unwrap()));
             chat.kill();
             during += 1;
-            let stored = SqliteStore::open(&db).unwrap().load(&format!("console:terminal:{user}")).unwrap().and_then(|s| s.node);
+            let stored =
+                SqliteStore::open(&db).unwrap().load(&format!("console:terminal:{user}")).unwrap().and_then(|s| s.node);
             // Either the turn was saved whole or not at all.
             if stored == nodes[k] && stored != nodes[k - 1] {
                 k + 1
@@ -152,8 +153,14 @@ fn killed_conversations_resume_at_the_right_question() {
         }
         let mut chat = Chat::start(&db, &user);
         chat.send(script[resume_at]);
-        assert_eq!(chat.reply(), expected[resume_at], "conversation {c}: wrong reply after restart at turn {resume_at}");
+        assert_eq!(
+            chat.reply(),
+            expected[resume_at],
+            "conversation {c}: wrong reply after restart at turn {resume_at}"
+        );
         chat.kill();
     }
-    eprintln!("crash campaign: {conversations} conversations killed ({between} between turns, {during} mid-turn), all resumed");
+    eprintln!(
+        "crash campaign: {conversations} conversations killed ({between} between turns, {during} mid-turn), all resumed"
+    );
 }

@@ -681,10 +681,10 @@ pub fn validate(body: &Value, edit: bool) -> Result<(), String> {
             }
             total += a + b;
         }
-        if let Some(u) = e["url"].as_str() {
-            if !(u.starts_with("http://") || u.starts_with("https://")) {
-                return Err(format!("embed url {u:?}"));
-            }
+        if let Some(u) = e["url"].as_str()
+            && !(u.starts_with("http://") || u.starts_with("https://"))
+        {
+            return Err(format!("embed url {u:?}"));
         }
     }
     if total > 6000 {

@@ -52,8 +52,18 @@ const PAYLOADS: &[&str] = &[
 ];
 
 /// Answers that move conversations through the dialogue, mixed with the payloads.
-const ANSWERS: &[&str] =
-    &["bonjour", "Genêts", "oui", "aucun", "centre-bourg", "on y réfléchit", "conseil", "détails 1", "retour", "recommencer"];
+const ANSWERS: &[&str] = &[
+    "bonjour",
+    "Genêts",
+    "oui",
+    "aucun",
+    "centre-bourg",
+    "on y réfléchit",
+    "conseil",
+    "détails 1",
+    "retour",
+    "recommencer",
+];
 
 struct Rng(u64);
 
@@ -78,7 +88,7 @@ fn generate(rng: &mut Rng) -> String {
         2 | 3 => format!("pourquoi pas {}", pick(rng, PAYLOADS)),
         4 => format!("c'est quoi {} ?", pick(rng, PAYLOADS)),
         5 => format!("{} {}", pick(rng, ANSWERS), pick(rng, PAYLOADS)),
-        6 | 7 | 8 => pick(rng, ANSWERS),
+        6..=8 => pick(rng, ANSWERS),
         _ => pick(rng, PAYLOADS),
     }
 }
@@ -159,5 +169,7 @@ fn ten_thousand_hostile_messages_each_get_a_safe_reply() {
         }
     }
     assert!(too_long > 0 && echoed > 0, "the generator must exercise long messages ({too_long}) and echoes ({echoed})");
-    eprintln!("hostile input: {total} messages, {too_long} over the size limit, {echoed} quoting typed text; all answered and escaped");
+    eprintln!(
+        "hostile input: {total} messages, {too_long} over the size limit, {echoed} quoting typed text; all answered and escaped"
+    );
 }

@@ -23,13 +23,15 @@ use matrix_sdk::config::{RequestConfig, SyncSettings};
 use matrix_sdk::deserialized_responses::TimelineEventKind;
 use matrix_sdk::ruma::events::relation::Thread;
 use matrix_sdk::ruma::events::room::message::{MessageType, Relation, RoomMessageEventContent};
-use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncStateEvent, AnySyncTimelineEvent, SyncMessageLikeEvent};
+use matrix_sdk::ruma::events::{
+    AnySyncMessageLikeEvent, AnySyncStateEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
+};
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, UserId};
 use matrix_sdk::{Client, Room};
 use tokio::sync::mpsc;
 
-use crate::synapse::Synapse;
 use crate::support;
+use crate::synapse::Synapse;
 
 const SERVER: &str = "aiguilleur.test";
 const BOT_PASSWORD: &str = "mot-de-passe-du-bot-8c1f";
@@ -41,9 +43,19 @@ const WAIT: Duration = Duration::from_secs(40);
 enum Seen {
     Message(Msg),
     /// An event that stayed undecryptable.
-    Undecryptable { room: OwnedRoomId, sender: OwnedUserId },
-    Member { room: OwnedRoomId, user: OwnedUserId, membership: String },
-    Typing { room: OwnedRoomId, users: Vec<OwnedUserId> },
+    Undecryptable {
+        room: OwnedRoomId,
+        sender: OwnedUserId,
+    },
+    Member {
+        room: OwnedRoomId,
+        user: OwnedUserId,
+        membership: String,
+    },
+    Typing {
+        room: OwnedRoomId,
+        users: Vec<OwnedUserId>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -490,8 +502,14 @@ async fn story() {
     );
     let plain = results.body.replace(['\u{a0}', '\u{202f}'], " ");
     assert!(plain.contains("1. Études « Petites centralités »"), "plain body: {plain}");
-    has(&ask(&mut maire, "détails 2").await, &["<b>Réseau IDM – Ingénierie départementale Manche</b>", "13 partenaires"]);
-    assert!(maire.saw(|s| matches!(s, Seen::Typing { room, users } if *room == dm_id && users.iter().any(|u| u == bot))), "the bot was never seen typing");
+    has(
+        &ask(&mut maire, "détails 2").await,
+        &["<b>Réseau IDM – Ingénierie départementale Manche</b>", "13 partenaires"],
+    );
+    assert!(
+        maire.saw(|s| matches!(s, Seen::Typing { room, users } if *room == dm_id && users.iter().any(|u| u == bot))),
+        "the bot was never seen typing"
+    );
     eprintln!("[test] 2. S1 played after {:?}", t0.elapsed());
     // An admin reloads the content from a direct conversation.
     has(&ask(&mut maire, "!recharger").await, &["Rien n&#39;a changé dans le contenu"]);
@@ -516,11 +534,8 @@ async fn story() {
 
     // A group room: the bot answers only when mentioned, as a reply; it leaves once alone.
     let mut etranger = User::login(&hs, "etranger", "etranger-pw").await;
-    let group = maire
-        .client
-        .create_room(matrix_sdk::ruma::api::client::room::create_room::v3::Request::new())
-        .await
-        .unwrap();
+    let group =
+        maire.client.create_room(matrix_sdk::ruma::api::client::room::create_room::v3::Request::new()).await.unwrap();
     let group_id = group.room_id().to_owned();
     group.invite_user_by_id(&etranger.id()).await.unwrap();
     etranger.client.join_room_by_id(&group_id).await.unwrap();

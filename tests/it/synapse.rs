@@ -43,14 +43,7 @@ impl Synapse {
         let port = free_port();
         let secret = random_hex(24);
         write_config(dir.path(), server_name, port, &secret);
-        let mut hs = Self {
-            port,
-            dir,
-            python,
-            child: None,
-            secret,
-            http: reqwest::Client::new(),
-        };
+        let mut hs = Self { port, dir, python, child: None, secret, http: reqwest::Client::new() };
         hs.launch().await;
         hs
     }
@@ -90,7 +83,11 @@ impl Synapse {
             if ok {
                 return;
             }
-            assert!(started.elapsed() < Duration::from_secs(90), "Synapse not answering after 90 s:\n{}", self.log_tail());
+            assert!(
+                started.elapsed() < Duration::from_secs(90),
+                "Synapse not answering after 90 s:\n{}",
+                self.log_tail()
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

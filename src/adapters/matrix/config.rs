@@ -123,7 +123,11 @@ impl Settings {
     ///
     /// # Errors
     /// A missing identifier, an invalid user id, or a homeserver that cannot be found.
-    pub fn resolve(file: MatrixFile, env: &dyn Fn(&str) -> Option<String>, db: Option<PathBuf>) -> anyhow::Result<Self> {
+    pub fn resolve(
+        file: MatrixFile,
+        env: &dyn Fn(&str) -> Option<String>,
+        db: Option<PathBuf>,
+    ) -> anyhow::Result<Self> {
         let var = |name: &str| env(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let user = var("MATRIX_USER").or(file.user).context(
             "identifiant Matrix absent : variable MATRIX_USER ou `user` dans [matrix] (identifiant complet ou courriel)",
@@ -163,11 +167,8 @@ impl Settings {
                 .map(|u| UserId::parse(u.trim()).with_context(|| format!("{what} : identifiant invalide {u}")))
                 .collect()
         };
-        let access = Access {
-            servers,
-            users: ids(file.allowed_users, "allowed_users")?,
-            admins: ids(file.admins, "admins")?,
-        };
+        let access =
+            Access { servers, users: ids(file.allowed_users, "allowed_users")?, admins: ids(file.admins, "admins")? };
         Ok(Self {
             homeserver,
             login,
@@ -193,7 +194,9 @@ impl Settings {
             return Ok(p.clone());
         }
         let Some(file) = &self.password_file else {
-            bail!("mot de passe Matrix absent : variable MATRIX_PASSWORD ou `password_file` (lisible par son seul propriétaire)")
+            bail!(
+                "mot de passe Matrix absent : variable MATRIX_PASSWORD ou `password_file` (lisible par son seul propriétaire)"
+            )
         };
         Ok(Secret(read_owner_only(file)?))
     }
@@ -289,7 +292,9 @@ mod tests {
         let f = toml::from_str::<FileConfig>(text).unwrap().matrix;
         let s = Settings::resolve(f, &env(&[]), None).unwrap();
         assert_eq!(s.login, Login::Email("aiguilleur@manche.gouv.fr".into()));
-        assert!(s.access.allows(&UserId::parse("@jean.dupont-manche.gouv.fr:agent.collectivites.tchap.gouv.fr").unwrap()));
+        assert!(
+            s.access.allows(&UserId::parse("@jean.dupont-manche.gouv.fr:agent.collectivites.tchap.gouv.fr").unwrap())
+        );
         assert!(!s.access.allows(&UserId::parse("@x:matrix.org").unwrap()));
     }
 

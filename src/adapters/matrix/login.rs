@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use matrix_sdk::Client;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::RequestConfig;
 use matrix_sdk::encryption::recovery::RecoveryState;
@@ -22,7 +23,6 @@ use matrix_sdk::encryption::{BackupDownloadStrategy, EncryptionSettings};
 use matrix_sdk::ruma::api::client::uiaa::{EmailUserIdentifier, MatrixUserIdentifier, UserIdentifier};
 use matrix_sdk::ruma::{DeviceId, OwnedDeviceId};
 use matrix_sdk::store::RoomLoadSettings;
-use matrix_sdk::Client;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
@@ -80,8 +80,8 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Connected> {
         check_owner_only(&files.session())?;
         let text = std::fs::read_to_string(files.session())
             .with_context(|| format!("lecture de {}", files.session().display()))?;
-        let saved: SavedSession =
-            serde_json::from_str(&text).with_context(|| format!("session illisible : {}", files.session().display()))?;
+        let saved: SavedSession = serde_json::from_str(&text)
+            .with_context(|| format!("session illisible : {}", files.session().display()))?;
         let client = builder(&files.store(), passphrase)
             .homeserver_url(&saved.homeserver)
             .build()

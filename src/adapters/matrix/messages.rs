@@ -21,8 +21,8 @@ use matrix_sdk::ruma::{OwnedEventId, OwnedUserId};
 use tracing::{debug, info};
 
 use super::Adapter;
-use crate::adapters::reload;
 use super::send::{Outgoing, Thread};
+use crate::adapters::reload;
 
 /// How long an undecryptable event is retried before the person is asked to resend it.
 const UTD_GRACE: Duration = Duration::from_secs(5);
@@ -41,9 +41,9 @@ impl Adapter {
     }
 
     fn on_event(self: &Arc<Self>, room: &Room, raw: &Raw<AnySyncTimelineEvent>) {
-        let Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(SyncMessageLikeEvent::Original(
-            m,
-        )))) = raw.deserialize()
+        let Ok(AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
+            SyncMessageLikeEvent::Original(m),
+        ))) = raw.deserialize()
         else {
             return;
         };

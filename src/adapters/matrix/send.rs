@@ -28,7 +28,10 @@ const MAX_BODY: usize = 24_000;
 /// Where a reply goes besides the room's main timeline.
 #[derive(Debug, Clone)]
 pub(super) enum Thread {
-    InThread { root: OwnedEventId, latest: OwnedEventId },
+    InThread {
+        root: OwnedEventId,
+        latest: OwnedEventId,
+    },
     /// A reply to the message (group rooms, so that it is clear who is answered).
     Reply(OwnedEventId),
 }
@@ -171,7 +174,9 @@ mod tests {
         assert!(out.len() > 1);
         let all: String = out.iter().map(|c| c.body().to_owned()).collect::<Vec<_>>().join("\n\n");
         assert_eq!(all, plain::plain(&blocks));
-        assert!(out.iter().all(|c| c.msgtype() == "m.notice" && c.mentions.as_ref().is_some_and(|m| m.user_ids.is_empty() && !m.room)));
+        assert!(out.iter().all(
+            |c| c.msgtype() == "m.notice" && c.mentions.as_ref().is_some_and(|m| m.user_ids.is_empty() && !m.room)
+        ));
     }
 
     #[test]

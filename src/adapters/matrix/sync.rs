@@ -32,7 +32,11 @@ const LONG_POLL: Duration = Duration::from_secs(30);
 /// past this the request is only waiting on the network and is dropped).
 const STOP_GRACE: Duration = Duration::from_secs(1);
 
-pub(super) async fn run(adapter: Arc<Adapter>, token_file: PathBuf, mut stop: watch::Receiver<bool>) -> anyhow::Result<()> {
+pub(super) async fn run(
+    adapter: Arc<Adapter>,
+    token_file: PathBuf,
+    mut stop: watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     let mut token = read_token(&token_file);
     let mut first = token.is_none();
     let mut backoff = Backoff::new(Duration::from_secs(30));
