@@ -77,6 +77,8 @@ pub struct Report {
     pub p99_us: f64,
     pub bytes_per_session: f64,
     pub peak_rss_mb: f64,
+    /// Mean latency per scripted message (µs), slowest first.
+    pub by_message: Vec<(String, f64)>,
 }
 
 impl std::fmt::Display for Report {
@@ -98,6 +100,7 @@ impl std::fmt::Display for Report {
 pub fn run<S: Store>(bot: &mut Bot<S>, sessions: usize) -> Result<Report, crate::store::StoreError> {
     let longest = SCRIPTS.iter().map(|s| s.len()).max().unwrap_or(0);
     let mut latencies: Vec<u32> = Vec::with_capacity(sessions * longest);
+    let mut by_message: std::collections::HashMap<&str, (u64, u64)> = std::collections::HashMap::new();
     let started = Instant::now();
     let mut msg = Incoming {
         transport: "bench".into(),
@@ -122,6 +125,9 @@ pub fn run<S: Store>(bot: &mut Bot<S>, sessions: usize) -> Result<Report, crate:
             let dt = t0.elapsed();
             debug_assert!(!replies.is_empty());
             latencies.push(u32::try_from(dt.as_micros()).unwrap_or(u32::MAX));
+            let e = by_message.entry(text).or_default();
+            e.0 += u64::try_from(dt.as_nanos()).unwrap_or(u64::MAX);
+            e.1 += 1;
         }
     }
     let seconds = started.elapsed().as_secs_f64();
@@ -146,6 +152,14 @@ pub fn run<S: Store>(bot: &mut Bot<S>, sessions: usize) -> Result<Report, crate:
         p99_us: pct(0.99),
         bytes_per_session: bytes as f64 / sessions.max(1) as f64,
         peak_rss_mb: peak_rss_mb(),
+        by_message: {
+            let mut v: Vec<(String, f64)> = by_message
+                .into_iter()
+                .map(|(k, (ns, n))| (k.to_owned(), ns as f64 / n.max(1) as f64 / 1000.0))
+                .collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1));
+            v
+        },
     })
 }
 

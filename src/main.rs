@@ -47,6 +47,9 @@ enum Command {
         /// Taille d'un catalogue synthétique (même distribution que le catalogue livré).
         #[arg(long, value_name = "M")]
         catalogue_size: Option<usize>,
+        /// Affiche aussi le temps moyen de chaque message du scénario, du plus lent au plus rapide.
+        #[arg(long)]
+        detail: bool,
     },
     /// Le bot sur Matrix / Tchap (configuration : fichier et variables d'environnement, voir le README).
     #[cfg(feature = "matrix")]
@@ -95,7 +98,7 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             aiguilleur::adapters::console::run(&mut bot)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { sessions, catalogue_size } => {
+        Command::Bench { sessions, catalogue_size, detail } => {
             let content = aiguilleur::loadtest::content(root, *catalogue_size)?;
             let tmp;
             let db = match &cli.db {
@@ -110,6 +113,11 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             let report = aiguilleur::loadtest::run(&mut bot, *sessions)?;
             println!("store: sqlite {}", db.display());
             println!("{report}");
+            if *detail {
+                for (text, us) in &report.by_message {
+                    println!("  {us:>9.1} µs  {text}");
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "matrix")]

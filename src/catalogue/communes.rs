@@ -194,6 +194,8 @@ impl Communes {
                 .keys
                 .iter()
                 .enumerate()
+                // Lengths further apart than the budget cannot be within it: skip the costly part.
+                .filter(|(_, k)| k.len().abs_diff(key.len()) <= budget * 2)
                 .filter_map(|(i, k)| {
                     let d = strsim::damerau_levenshtein(&key, k);
                     (d <= budget).then_some((d, i))

@@ -76,117 +76,314 @@ fn besoin_fits(besoin: &str, nature: &str) -> bool {
     }
 }
 
+/// A dispositif's conditions and fit as small integers, computed once per catalogue load so that
+/// matching a profile against thousands of dispositifs allocates nothing and compares no string.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Key {
+    /// Bit `i`: theme `i` of the catalogue (0: every theme).
+    themes: u128,
+    /// Bit `i`: étape `i` (0: every stage).
+    etapes: u64,
+    requis: u64,
+    exclus: u64,
+    /// Bit per kind of need (`BESOINS`) the nature answers.
+    besoins: u8,
+    pop_min: Option<u32>,
+    pop_max: Option<u32>,
+    local: bool,
+    guichet: bool,
+}
+
+const BESOINS: [&str; 3] = ["conseil", "financement", "chef-de-projet"];
+
+fn bits<'a>(ids: impl IntoIterator<Item = &'a String>, index: impl Fn(&str) -> Option<usize>) -> u128 {
+    ids.into_iter().filter_map(|id| index(id)).filter(|&i| i < 128).fold(0, |acc, i| acc | (1u128 << i))
+}
+
+impl Key {
+    pub(crate) fn of(cat: &Catalogue, d: &Dispositif) -> Self {
+        let theme = |id: &str| cat.themes.iter().position(|t| t.id == id);
+        let etape = |id: &str| cat.etape_rank(id);
+        let statut = |id: &str| cat.statuts.iter().position(|t| t.id == id);
+        let low = |b: u128| u64::try_from(b & u128::from(u64::MAX)).unwrap_or(0);
+        Self {
+            themes: bits(&d.themes, theme),
+            etapes: low(bits(&d.etapes, etape)),
+            requis: low(bits(&d.conditions.statuts_requis, statut)),
+            exclus: low(bits(&d.conditions.statuts_exclus, statut)),
+            besoins: BESOINS
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| besoin_fits(b, &d.nature))
+                .fold(0, |acc, (i, _)| acc | (1 << i)),
+            pop_min: d.conditions.population_min,
+            pop_max: d.conditions.population_max,
+            local: !d.conditions.departements.is_empty(),
+            guichet: d.id == GUICHET_UNIQUE,
+        }
+    }
+}
+
+/// The profile in the same small integers.
+struct ProfilKey<'a> {
+    p: &'a Profil,
+    theme: Option<u128>,
+    etape: Option<(u64, u64)>,
+    statuts: Option<u64>,
+    besoin: Option<u8>,
+    /// The need is one of the known kinds (a mismatch then ranks lower).
+    besoin_known: bool,
+}
+
+impl<'a> ProfilKey<'a> {
+    fn of(cat: &Catalogue, p: &'a Profil) -> Self {
+        let theme = p.theme.as_deref().filter(|t| *t != "nsp");
+        let etape = p.etape.as_deref().filter(|e| *e != "nsp");
+        Self {
+            p,
+            // An unknown theme id matches no specific dispositif, as the string comparison did.
+            theme: theme
+                .map(|t| cat.themes.iter().position(|x| x.id == t).filter(|&i| i < 128).map_or(0, |i| 1u128 << i)),
+            etape: etape.map(|e| match cat.etape_rank(e).filter(|&r| r < 63) {
+                Some(r) => (1u64 << r, 1u64 << (r + 1)),
+                None => (0, 0),
+            }),
+            statuts: p.statuts.as_ref().map(|v| {
+                v.iter()
+                    .filter_map(|s| cat.statuts.iter().position(|x| &x.id == s))
+                    .filter(|&i| i < 64)
+                    .fold(0, |acc, i| acc | (1u64 << i))
+            }),
+            besoin: p.besoin.as_deref().map(|b| BESOINS.iter().position(|x| *x == b).map_or(0, |i| 1u8 << i)),
+            besoin_known: p.besoin.as_deref().is_some_and(|b| BESOINS.contains(&b)),
+        }
+    }
+}
+
+/// Why a dispositif fails, in integers (see [`Echec`] for the words).
+#[derive(Debug, Clone, Copy)]
+enum Fail {
+    PopulationMax(u32, u32),
+    PopulationMin(u32, u32),
+    StatutRequis,
+    StatutExclu(u64),
+    Departement,
+    Theme,
+    Etape,
+}
+
+/// How a dispositif fits, without allocating: the score and which reasons hold.
+#[derive(Debug, Clone, Copy, Default)]
+struct Fit {
+    score: i32,
+    theme: bool,
+    etape: bool,
+    besoin: bool,
+    pop_max: Option<bool>,
+    pop_min: Option<bool>,
+    /// `None`: the statuses are unknown (every condition on them is to check).
+    statuts_known: bool,
+    requis_met: u64,
+}
+
+fn assess(cat: &Catalogue, i: usize, pk: &ProfilKey<'_>) -> Result<Fit, Fail> {
+    let k = &cat.keys[i];
+    let p = pk.p;
+    if k.local
+        && let Some(dep) = &p.hors_manche
+        && !cat.dispositifs[i].conditions.departements.contains(dep)
+    {
+        return Err(Fail::Departement);
+    }
+    let mut f = Fit { statuts_known: pk.statuts.is_some(), ..Fit::default() };
+    let mut met = 0;
+    if let Some(max) = k.pop_max {
+        match p.population {
+            Some(pop) if pop > max => return Err(Fail::PopulationMax(max, pop)),
+            Some(_) => {
+                f.pop_max = Some(true);
+                met += 1;
+            }
+            None => f.pop_max = Some(false),
+        }
+    }
+    if let Some(min) = k.pop_min {
+        match p.population {
+            Some(pop) if pop < min => return Err(Fail::PopulationMin(min, pop)),
+            Some(_) => {
+                f.pop_min = Some(true);
+                met += 1;
+            }
+            None => f.pop_min = Some(false),
+        }
+    }
+    if let Some(st) = pk.statuts {
+        if st & k.exclus != 0 {
+            return Err(Fail::StatutExclu(st & k.exclus));
+        }
+        met += k.exclus.count_ones();
+        if k.requis != 0 {
+            if st & k.requis == 0 {
+                return Err(Fail::StatutRequis);
+            }
+            f.requis_met = st & k.requis;
+            met += 1;
+        }
+    }
+    // Eligibility that targets a profile is worth more than a dispositif open to all.
+    f.score += 3 * i32::try_from(met).unwrap_or(0);
+    // A dispositif reserved to the commune's programme is the most specific door of all.
+    if f.requis_met != 0 {
+        f.score += 6;
+    }
+    match pk.theme {
+        Some(t) if t != 0 && k.themes & t != 0 => {
+            f.score += 5;
+            f.theme = true;
+        }
+        Some(_) if k.themes != 0 => return Err(Fail::Theme),
+        Some(_) => f.score += 1,
+        None => {}
+    }
+    match pk.etape {
+        Some((e, _)) if e != 0 && k.etapes & e != 0 => {
+            f.score += 3;
+            f.etape = true;
+        }
+        // The next stage still fits (a project "still thinking" soon needs its diagnosis),
+        // ranked lower; earlier or further stages do not.
+        Some((_, next)) if k.etapes != 0 && k.etapes & next == 0 => return Err(Fail::Etape),
+        Some(_) if k.etapes != 0 => {}
+        Some(_) => f.score += 1,
+        None => {}
+    }
+    if let Some(b) = pk.besoin {
+        if k.besoins & b != 0 {
+            f.score += 3;
+            f.besoin = true;
+        } else if pk.besoin_known {
+            f.score -= 2;
+        }
+    }
+    Ok(f)
+}
+
+/// The reasons of a fit, as shown to people (built only for what is shown).
+fn materialise(cat: &Catalogue, i: usize, p: &Profil, f: &Fit) -> Match {
+    let d = &cat.dispositifs[i];
+    let c = &d.conditions;
+    let mut m = Match { dispositif: i, score: f.score, raisons: vec![], a_verifier: vec![] };
+    if f.theme {
+        m.raisons.push(Raison::Theme(p.theme.clone().unwrap_or_default()));
+    } else if d.themes.is_empty() {
+        m.raisons.push(Raison::TousThemes);
+    }
+    for (bound, held, reason) in [
+        (f.pop_max, c.population_max, Raison::PopulationMax as fn(u32) -> Raison),
+        (f.pop_min, c.population_min, Raison::PopulationMin),
+    ] {
+        match (bound, held) {
+            (Some(true), Some(n)) => m.raisons.push(reason(n)),
+            (Some(false), Some(n)) => m.a_verifier.push(reason(n)),
+            _ => {}
+        }
+    }
+    for exclu in &c.statuts_exclus {
+        let r = Raison::StatutExclu(exclu.clone());
+        if f.statuts_known { m.raisons.push(r) } else { m.a_verifier.push(r) }
+    }
+    if f.statuts_known {
+        if let Some(r) = c.statuts_requis.iter().find(|r| {
+            cat.statuts.iter().position(|s| &s.id == *r).is_some_and(|b| b < 64 && f.requis_met & (1 << b) != 0)
+        }) {
+            m.raisons.push(Raison::StatutRequis(r.clone()));
+        }
+    } else {
+        m.a_verifier.extend(c.statuts_requis.iter().map(|r| Raison::StatutRequis(r.clone())));
+    }
+    if f.etape {
+        m.raisons.push(Raison::Etape(p.etape.clone().unwrap_or_default()));
+    }
+    if f.besoin {
+        m.raisons.push(Raison::Besoin(p.besoin.clone().unwrap_or_default()));
+    }
+    m
+}
+
 /// Evaluates one dispositif against the profile.
 ///
 /// # Errors
 /// The first condition that fails, hard conditions before themes and stages.
 pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Echec> {
-    let d: &Dispositif = &cat.dispositifs[index];
-    let c = &d.conditions;
-    let mut m = Match { dispositif: index, score: 0, raisons: vec![], a_verifier: vec![] };
-
-    if !c.departements.is_empty() && p.hors_manche.as_ref().is_some_and(|dep| !c.departements.contains(dep)) {
-        return Err(Echec::Departement);
-    }
-    if let Some(max) = c.population_max {
-        match p.population {
-            Some(pop) if pop > max => {
-                return Err(Echec::PopulationMax { max, population: pop });
+    let pk = ProfilKey::of(cat, p);
+    match assess(cat, index, &pk) {
+        Ok(f) => Ok(materialise(cat, index, p, &f)),
+        Err(fail) => Err(match fail {
+            Fail::PopulationMax(max, population) => Echec::PopulationMax { max, population },
+            Fail::PopulationMin(min, population) => Echec::PopulationMin { min, population },
+            Fail::StatutRequis => Echec::StatutRequis(cat.dispositifs[index].conditions.statuts_requis.clone()),
+            Fail::StatutExclu(bits) => {
+                let first = usize::try_from(bits.trailing_zeros()).unwrap_or(0);
+                Echec::StatutExclu(cat.statuts.get(first).map(|s| s.id.clone()).unwrap_or_default())
             }
-            Some(_) => m.raisons.push(Raison::PopulationMax(max)),
-            None => m.a_verifier.push(Raison::PopulationMax(max)),
-        }
+            Fail::Departement => Echec::Departement,
+            Fail::Theme => Echec::Theme,
+            Fail::Etape => Echec::Etape,
+        }),
     }
-    if let Some(min) = c.population_min {
-        match p.population {
-            Some(pop) if pop < min => {
-                return Err(Echec::PopulationMin { min, population: pop });
-            }
-            Some(_) => m.raisons.push(Raison::PopulationMin(min)),
-            None => m.a_verifier.push(Raison::PopulationMin(min)),
-        }
-    }
-    let statuts = p.statuts.as_ref();
-    for exclu in &c.statuts_exclus {
-        match statuts {
-            Some(s) if s.contains(exclu) => return Err(Echec::StatutExclu(exclu.clone())),
-            Some(_) => m.raisons.push(Raison::StatutExclu(exclu.clone())),
-            None => m.a_verifier.push(Raison::StatutExclu(exclu.clone())),
-        }
-    }
-    if !c.statuts_requis.is_empty() {
-        match statuts {
-            Some(s) => match c.statuts_requis.iter().find(|r| s.contains(r)) {
-                Some(r) => m.raisons.push(Raison::StatutRequis(r.clone())),
-                None => return Err(Echec::StatutRequis(c.statuts_requis.clone())),
-            },
-            None => m.a_verifier.extend(c.statuts_requis.iter().map(|r| Raison::StatutRequis(r.clone()))),
-        }
-    }
-    // Eligibility that targets a profile is worth more than a dispositif open to all.
-    m.score += 3 * i32::try_from(m.raisons.len()).unwrap_or(0);
-    // A dispositif reserved to the commune's programme is the most specific door of all.
-    if c.statuts_requis.iter().any(|r| m.raisons.contains(&Raison::StatutRequis(r.clone()))) {
-        m.score += 6;
-    }
-
-    match p.theme.as_deref().filter(|t| *t != "nsp") {
-        Some(t) if d.themes.iter().any(|x| x == t) => {
-            m.score += 5;
-            m.raisons.insert(0, Raison::Theme(t.to_owned()));
-        }
-        Some(_) if !d.themes.is_empty() => return Err(Echec::Theme),
-        Some(_) => m.score += 1,
-        None => {}
-    }
-    match p.etape.as_deref().filter(|e| *e != "nsp") {
-        Some(e) if d.etapes.iter().any(|x| x == e) => {
-            m.score += 3;
-            m.raisons.push(Raison::Etape(e.to_owned()));
-        }
-        // The next stage still fits (a project "still thinking" soon needs its diagnosis),
-        // ranked lower; earlier or further stages do not.
-        Some(e) if !d.etapes.is_empty() => {
-            let near = cat
-                .etape_rank(e)
-                .is_some_and(|r| d.etapes.iter().filter_map(|x| cat.etape_rank(x)).any(|x| x == r + 1));
-            if !near {
-                return Err(Echec::Etape);
-            }
-        }
-        Some(_) => m.score += 1,
-        None => {}
-    }
-    if let Some(b) = p.besoin.as_deref() {
-        if besoin_fits(b, &d.nature) {
-            m.score += 3;
-            m.raisons.push(Raison::Besoin(b.to_owned()));
-        } else if matches!(b, "conseil" | "financement" | "chef-de-projet") {
-            m.score -= 2;
-        }
-    }
-    if d.themes.is_empty() && !m.raisons.iter().any(|r| matches!(r, Raison::Theme(_))) {
-        m.raisons.insert(0, Raison::TousThemes);
-    }
-    Ok(m)
 }
 
-/// The dispositifs that fit, best first (ties keep catalogue order). The single entry point is
-/// left out: it closes every answer.
+/// The `n` best dispositifs that fit and satisfy `keep`, best first (ties keep catalogue order),
+/// and how many fit in all. The single entry point is left out: it closes every answer.
+pub fn top(cat: &Catalogue, p: &Profil, n: usize, keep: impl Fn(&Dispositif) -> bool) -> (Vec<Match>, usize) {
+    let pk = ProfilKey::of(cat, p);
+    // With a theme, only that theme's dispositifs and those open to every theme can fit.
+    let theme = pk.theme.filter(|&t| t != 0).map(|t| usize::try_from(t.trailing_zeros()).unwrap_or(0));
+    let candidates: &mut dyn Iterator<Item = usize> = match theme.and_then(|t| cat.by_theme.get(t)) {
+        Some(list) => &mut list.iter().copied(),
+        None => &mut (0..cat.dispositifs.len()),
+    };
+    rank(cat, p, &pk, n, candidates.filter(|&i| keep(&cat.dispositifs[i])))
+}
+
+/// Like [`top`], among the financing dispositifs only (subsidies and the aid platform).
+#[must_use]
+pub fn top_financing(cat: &Catalogue, p: &Profil, n: usize, keep: impl Fn(&Dispositif) -> bool) -> Vec<Match> {
+    let pk = ProfilKey::of(cat, p);
+    rank(cat, p, &pk, n, cat.financing.iter().copied().filter(|&i| keep(&cat.dispositifs[i]))).0
+}
+
+fn rank(
+    cat: &Catalogue,
+    p: &Profil,
+    pk: &ProfilKey<'_>,
+    n: usize,
+    candidates: impl Iterator<Item = usize>,
+) -> (Vec<Match>, usize) {
+    let mut fits: Vec<(i32, usize, Fit)> = candidates
+        .filter(|&i| !cat.keys[i].guichet)
+        .filter_map(|i| assess(cat, i, pk).ok().map(|f| (f.score, i, f)))
+        .collect();
+    let total = fits.len();
+    let order = |a: &(i32, usize, Fit), b: &(i32, usize, Fit)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if n < fits.len() {
+        fits.select_nth_unstable_by(n, order);
+        fits.truncate(n);
+    }
+    fits.sort_unstable_by(order);
+    (fits.iter().map(|(_, i, f)| materialise(cat, *i, p, f)).collect(), total)
+}
+
+/// Every dispositif that fits, best first (ties keep catalogue order).
 #[must_use]
 pub fn match_profil(cat: &Catalogue, p: &Profil) -> Vec<Match> {
-    let mut out: Vec<Match> = (0..cat.dispositifs.len())
-        .filter(|&i| cat.dispositifs[i].id != GUICHET_UNIQUE)
-        .filter_map(|i| evaluate(cat, i, p).ok())
-        .collect();
-    out.sort_by(|a, b| b.score.cmp(&a.score).then(a.dispositif.cmp(&b.dispositif)));
-    out
+    top(cat, p, usize::MAX, |_| true).0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::model::{Conditions, Dispositif};
+    use crate::catalogue::model::{Conditions, Dispositif, Statut, Term};
 
     fn disp(id: &str, themes: &[&str], cond: Conditions) -> Dispositif {
         Dispositif {
@@ -230,6 +427,18 @@ mod tests {
                 disp("idm", &[], Conditions::default()),
                 disp("tourisme", &["tourisme"], Conditions::default()),
             ],
+            // Validated content always defines the ids its dispositifs use.
+            themes: ["revitalisation", "tourisme"]
+                .iter()
+                .map(|t| Term { id: (*t).into(), nom: (*t).into(), synonymes: vec![] })
+                .collect(),
+            statuts: vec![Statut {
+                id: "pvd".into(),
+                nom: "Petites villes de demain".into(),
+                explication: String::new(),
+                synonymes: vec![],
+                source: String::new(),
+            }],
             ..Catalogue::default()
         };
         c.index();

@@ -151,6 +151,12 @@ pub struct Catalogue {
     pub glossaire: Vec<Sigle>,
     pub(crate) dispositif_by_id: HashMap<String, usize>,
     pub(crate) acteur_by_id: HashMap<String, usize>,
+    /// Matching keys, one per dispositif (see `matching`).
+    pub(crate) keys: Vec<super::matching::Key>,
+    /// For each theme, the dispositifs that serve it or every theme.
+    pub(crate) by_theme: Vec<Vec<usize>>,
+    /// The subsidies and the aid platform.
+    pub(crate) financing: Vec<usize>,
 }
 
 impl Catalogue {
@@ -188,5 +194,18 @@ impl Catalogue {
     pub fn index(&mut self) {
         self.dispositif_by_id = self.dispositifs.iter().enumerate().map(|(i, d)| (d.id.clone(), i)).collect();
         self.acteur_by_id = self.acteurs.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        self.keys = self.dispositifs.iter().map(|d| super::matching::Key::of(self, d)).collect();
+        self.by_theme = self
+            .themes
+            .iter()
+            .map(|t| {
+                (0..self.dispositifs.len())
+                    .filter(|&i| self.dispositifs[i].themes.is_empty() || self.dispositifs[i].themes.contains(&t.id))
+                    .collect()
+            })
+            .collect();
+        self.financing = (0..self.dispositifs.len())
+            .filter(|&i| matches!(self.dispositifs[i].nature.as_str(), "financement" | "plateforme"))
+            .collect();
     }
 }

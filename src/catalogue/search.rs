@@ -46,6 +46,9 @@ pub struct SearchIndex {
     sigles: HashMap<String, usize>,
 }
 
+/// How many hits a search returns at most.
+const MAX_HITS: usize = 32;
+
 const W_NAME: f32 = 3.0;
 const W_KEYWORD: f32 = 2.5;
 const W_BODY: f32 = 1.0;
@@ -114,14 +117,14 @@ impl SearchIndex {
     pub fn search(&self, query: &str) -> Vec<Hit> {
         let folded = fold(query);
         let intent = intent(&folded);
-        let mut scores: HashMap<u32, f32> = HashMap::new();
+        let mut scores: Vec<f32> = vec![0.0; self.docs.len()];
         let mut matched_terms = 0;
         for term in terms(&folded) {
             let mut found = false;
             if let Some(list) = self.postings.get(&term) {
                 found = true;
                 for (d, w) in list {
-                    *scores.entry(*d).or_insert(0.0) += w;
+                    scores[*d as usize] += w;
                 }
             } else if term.chars().count() >= 5 {
                 // One typo: a deletion on either side meets.
@@ -139,7 +142,7 @@ impl SearchIndex {
                 for t in near {
                     found = true;
                     for (d, w) in &self.postings[t] {
-                        *scores.entry(*d).or_insert(0.0) += w * 0.7;
+                        scores[*d as usize] += w * 0.7;
                     }
                 }
             }
@@ -150,8 +153,10 @@ impl SearchIndex {
         }
         let mut hits: Vec<Hit> = scores
             .into_iter()
+            .enumerate()
+            .filter(|(_, s)| *s > 0.0)
             .map(|(d, s)| {
-                let doc = self.docs[d as usize];
+                let doc = self.docs[d];
                 let boost = match (intent, doc) {
                     (Intent::Definition, Doc::Sigle(_)) => 2.0,
                     (Intent::Contact, Doc::Acteur(_)) => 1.6,
@@ -161,7 +166,14 @@ impl SearchIndex {
                 Hit { doc, score: s * boost }
             })
             .collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| doc_order(a.doc).cmp(&doc_order(b.doc))));
+        // Callers read the first few hits: keep the best ones only, then order them.
+        let order =
+            |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then_with(|| doc_order(a.doc).cmp(&doc_order(b.doc)));
+        if hits.len() > MAX_HITS {
+            hits.select_nth_unstable_by(MAX_HITS, order);
+            hits.truncate(MAX_HITS);
+        }
+        hits.sort_by(order);
         hits
     }
 }

@@ -59,8 +59,9 @@ impl Loader {
         self.glossaire(&dispositifs, &acteurs, &mut cat.glossaire);
         cat.index();
         let communes = self.communes(&statuts);
-        let (dialogues, uses) = self.dialogues(&cat);
+        let (mut dialogues, uses) = self.dialogues(&cat);
         let locales = self.locales(&uses);
+        fold_labels(&mut dialogues, &locales);
 
         let a_completer: Vec<(PathBuf, usize, String)> = cat
             .acteurs
@@ -918,6 +919,7 @@ impl Loader {
                 propose,
                 action,
                 next,
+                folded_labels: HashMap::new(),
             });
         }
         // Unreachable nodes: a warning, the agent may be drafting. Skipped when a reference is
@@ -1082,6 +1084,25 @@ impl Loader {
             }
         }
         Locales::new(resources)
+    }
+}
+
+/// Folds every choice label once per language, so that no turn formats or folds them again.
+fn fold_labels(dialogues: &mut HashMap<String, Dialogue>, locales: &Locales) {
+    for d in dialogues.values_mut() {
+        for n in &mut d.nodes {
+            for lang in locales.languages() {
+                let labels = n
+                    .choices
+                    .iter()
+                    .map(|c| match &c.label {
+                        Label::Text(t) => fold(t),
+                        Label::Message(id) => fold(&locales.msg(lang, id, &[])),
+                    })
+                    .collect();
+                n.folded_labels.insert(lang.to_owned(), labels);
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use super::model::{Action, AnswerKind, Dialogue, Label, Next, Node, Propose, Val
 use super::parse;
 use super::quick;
 use super::session::{Pending, Session};
-use crate::catalogue::matching::{Echec, Profil, evaluate, match_profil};
+use crate::catalogue::matching::{Echec, Profil, evaluate, top, top_financing};
 use crate::catalogue::{GUICHET_UNIQUE, Lookup};
 use crate::content::Content;
 use crate::i18n::{Arg, Args, format_number};
@@ -341,11 +341,11 @@ impl<'a> Turn<'a> {
             }
             AnswerKind::Choice => {
                 let labels = self.labels(node);
-                parse::choice(folded, &node.choices, &labels).map(|i| Value::Choice(node.choices[i].value.clone()))
+                parse::choice(folded, &node.choices, labels).map(|i| Value::Choice(node.choices[i].value.clone()))
             }
             AnswerKind::Multi => {
                 let labels = self.labels(node);
-                parse::multi(folded, &node.choices, &labels).map(|v| {
+                parse::multi(folded, &node.choices, labels).map(|v| {
                     let mut values: Vec<String> = v.into_iter().map(|i| node.choices[i].value.clone()).collect();
                     // "aucun" or "nsp" beside real statuses means the real ones.
                     if values.iter().any(|v| v != "aucun" && v != "nsp") {
@@ -398,15 +398,8 @@ impl<'a> Turn<'a> {
         }
     }
 
-    fn labels(&self, node: &Node) -> Vec<String> {
-        node.choices.iter().map(|c| fold(&self.label_text(&c.label))).collect()
-    }
-
-    fn label_text(&self, label: &Label) -> String {
-        match label {
-            Label::Text(t) => t.clone(),
-            Label::Message(id) => self.content.locales.msg(&self.s.lang, id, &[]),
-        }
+    fn labels(&self, node: &'a Node) -> &'a [String] {
+        node.labels(&self.s.lang)
     }
 
     /// Stores an answer, reads other answers from the same sentence, and moves on.
@@ -462,12 +455,12 @@ impl<'a> Turn<'a> {
                 AnswerKind::Number => parse::population_in_sentence(folded).map(Value::Number),
                 AnswerKind::Choice => {
                     let labels = self.labels(n);
-                    parse::longest_phrase(folded, &n.choices, &labels, parse::Mode::Extract)
+                    parse::longest_phrase(folded, &n.choices, labels, parse::Mode::Extract)
                         .map(|c| Value::Choice(n.choices[c].value.clone()))
                 }
                 AnswerKind::Multi => {
                     let labels = self.labels(n);
-                    let found = parse::all_phrases(folded, &n.choices, &labels, parse::Mode::Extract);
+                    let found = parse::all_phrases(folded, &n.choices, labels, parse::Mode::Extract);
                     (!found.is_empty())
                         .then(|| Value::Multi(found.into_iter().map(|c| n.choices[c].value.clone()).collect()))
                 }
@@ -779,17 +772,16 @@ impl<'a> Turn<'a> {
     fn results(&mut self) {
         let p = self.profil();
         let cat = &self.content.catalogue;
-        let matches = match_profil(cat, &p);
+        let (matches, total) = top(cat, &p, SHOWN, |_| true);
+        let regles_anct = matches.iter().any(|m| cat.dispositifs[m.dispositif].regles_anct);
         let shown: Vec<MatchView> = matches
-            .iter()
-            .take(SHOWN)
+            .into_iter()
             .map(|m| MatchView {
                 dispositif: cat.dispositifs[m.dispositif].id.clone(),
-                raisons: m.raisons.clone(),
-                a_verifier: m.a_verifier.clone(),
+                raisons: m.raisons,
+                a_verifier: m.a_verifier,
             })
             .collect();
-        let regles_anct = matches.iter().take(SHOWN).any(|m| cat.dispositifs[m.dispositif].regles_anct);
         let travaux = p.etape.as_deref() == Some("realisation");
         let upstream = p
             .etape
@@ -799,20 +791,14 @@ impl<'a> Turn<'a> {
             .is_some_and(|(e, m)| e < m);
         let suite_financement = if upstream {
             let later = Profil { etape: Some("realisation".into()), besoin: Some("financement".into()), ..p.clone() };
-            match_profil(cat, &later)
-                .iter()
-                .map(|m| &cat.dispositifs[m.dispositif])
-                .filter(|d| matches!(d.nature.as_str(), "financement" | "plateforme"))
-                .filter(|d| !shown.iter().any(|s| s.dispositif == d.id))
-                .map(|d| d.id.clone())
-                .take(5)
-                .collect()
+            let financing = |d: &crate::catalogue::Dispositif| !shown.iter().any(|s| s.dispositif == d.id);
+            top_financing(cat, &later, 5, financing).iter().map(|m| cat.dispositifs[m.dispositif].id.clone()).collect()
         } else {
             vec![]
         };
         self.s.results = shown.iter().map(|m| m.dispositif.clone()).collect();
         self.out.push(Reply::Resultats {
-            autres: matches.len().saturating_sub(SHOWN),
+            autres: total.saturating_sub(SHOWN),
             items: shown,
             regles_anct,
             travaux,

@@ -184,6 +184,19 @@ pub struct Node {
     pub propose: Option<Propose>,
     pub action: Option<Action>,
     pub next: Next,
+    /// The choices' labels, folded, by language: computed once at load, read at every turn.
+    pub folded_labels: HashMap<String, Vec<String>>,
+}
+
+impl Node {
+    /// The folded labels of the choices in `lang` (French when the language is unknown).
+    #[must_use]
+    pub fn labels(&self, lang: &str) -> &[String] {
+        self.folded_labels
+            .get(lang)
+            .or_else(|| self.folded_labels.get(crate::i18n::REFERENCE))
+            .map_or(&[], Vec::as_slice)
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! Quick questions ("c'est quoi la DETR ?", "qui contacter pour l'assainissement ?"): the best
 //! match with its card, and up to two "voir aussi".
 
-use crate::catalogue::matching::{Profil, match_profil};
+use crate::catalogue::matching::{self, Profil};
 use crate::catalogue::search::{Doc, Hit, Intent, intent};
 use crate::content::Content;
 use crate::i18n::Arg;
@@ -119,12 +119,9 @@ pub fn answer(content: &Content, input: &str, strength: Strength) -> Option<Vec<
             let theme = &content.catalogue.themes[i];
             out.push(Reply::say_with("question-theme", vec![("theme", Arg::Text(theme.nom.to_lowercase()))]));
             let p = Profil { theme: Some(theme.id.clone()), ..Profil::default() };
-            let best = match_profil(&content.catalogue, &p);
-            let specific: Vec<usize> = best
-                .iter()
-                .filter(|m| content.catalogue.dispositifs[m.dispositif].themes.contains(&theme.id))
-                .map(|m| m.dispositif)
-                .collect();
+            let (specific, _) = matching::top(&content.catalogue, &p, 3, |d| d.themes.contains(&theme.id));
+            let specific: Vec<usize> = specific.iter().map(|m| m.dispositif).collect();
+            let best = if specific.is_empty() { matching::top(&content.catalogue, &p, 1, |_| true).0 } else { vec![] };
             if let Some(&d) = specific.first().or(best.first().map(|m| &m.dispositif)) {
                 out.push(Reply::Dispositif { dispositif: content.catalogue.dispositifs[d].id.clone() });
                 shown.push(Doc::Dispositif(d));
@@ -157,11 +154,9 @@ fn anct_pays(content: &Content, input: &str) -> Option<Vec<Reply>> {
         return None;
     }
     let works = Profil { etape: Some("realisation".into()), besoin: Some("financement".into()), ..Profil::default() };
-    let funding: Vec<Doc> = match_profil(&content.catalogue, &works)
+    let funding: Vec<Doc> = matching::top_financing(&content.catalogue, &works, 5, |_| true)
         .iter()
-        .filter(|m| matches!(content.catalogue.dispositifs[m.dispositif].nature.as_str(), "financement" | "plateforme"))
         .map(|m| Doc::Dispositif(m.dispositif))
-        .take(5)
         .collect();
     let mut out = vec![];
     if let Some(i) = content.search.sigle("anct") {

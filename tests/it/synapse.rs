@@ -148,6 +148,7 @@ impl Synapse {
             "GET" => self.http.get(url),
             "PUT" => self.http.put(url),
             "POST" => self.http.post(url),
+            "DELETE" => self.http.delete(url),
             other => panic!("method {other}"),
         };
         let req = req.header("Authorization", format!("Bearer {token}"));

@@ -343,3 +343,52 @@ pub(crate) fn classify(e: &matrix_sdk::Error) -> Retry {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use matrix_sdk::HttpError;
+    use matrix_sdk::ruma::api::client::uiaa::UiaaResponse;
+    use matrix_sdk::ruma::api::error::{
+        Error as ApiError, ErrorBody, ErrorKind, FromHttpResponseError, LimitExceededErrorData, RetryAfter,
+        StandardErrorBody, UnknownTokenErrorData,
+    };
+    use matrix_sdk::ruma::exports::http::StatusCode;
+
+    use super::*;
+
+    fn server_error(status: u16, kind: ErrorKind) -> matrix_sdk::Error {
+        let body = ErrorBody::Standard(StandardErrorBody::new(kind, "x".into()));
+        let api = ApiError::new(StatusCode::from_u16(status).unwrap(), body);
+        let http = HttpError::Api(Box::new(FromHttpResponseError::Server(UiaaResponse::MatrixError(api))));
+        matrix_sdk::Error::Http(Box::new(http))
+    }
+
+    #[test]
+    fn rate_limits_wait_what_the_server_says() {
+        let mut data = LimitExceededErrorData::new();
+        data.retry_after = Some(RetryAfter::Delay(Duration::from_millis(1500)));
+        let e = server_error(429, ErrorKind::LimitExceeded(data));
+        assert_eq!(classify(&e), Retry::After(Duration::from_millis(1500)));
+        assert_eq!(classify(&server_error(429, ErrorKind::LimitExceeded(LimitExceededErrorData::new()))), Retry::Backoff);
+    }
+
+    #[test]
+    fn server_errors_are_retried_refusals_are_not() {
+        assert_eq!(classify(&server_error(502, ErrorKind::Unknown)), Retry::Backoff);
+        assert_eq!(classify(&server_error(403, ErrorKind::Forbidden)), Retry::Never);
+        assert_eq!(classify(&server_error(400, ErrorKind::Unknown)), Retry::Never);
+        let token = server_error(401, ErrorKind::UnknownToken(UnknownTokenErrorData::new()));
+        assert_eq!(classify(&token), Retry::Never);
+        assert!(sync::is_auth_error(&token));
+    }
+
+    #[test]
+    fn backoff_grows_to_its_cap() {
+        let mut b = Backoff::new(Duration::from_secs(4));
+        let delays: Vec<Duration> = (0..6).map(|_| b.next_delay()).collect();
+        assert!(delays[0] >= Duration::from_millis(500) && delays[0] < Duration::from_millis(700), "{delays:?}");
+        assert!(delays[3] >= Duration::from_secs(4) && delays[5] < Duration::from_secs(5), "{delays:?}");
+        b.reset();
+        assert!(b.next_delay() < Duration::from_millis(700));
+    }
+}

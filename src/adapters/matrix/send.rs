@@ -39,12 +39,13 @@ pub(super) enum Thread {
 pub(super) struct Outgoing {
     blocks: Vec<Block>,
     thread: Option<Thread>,
+    queued: std::time::Instant,
     _guard: TaskGuard,
 }
 
 impl Outgoing {
     pub(super) fn new(blocks: Vec<Block>, thread: Option<Thread>, guard: TaskGuard) -> Self {
-        Self { blocks, thread, _guard: guard }
+        Self { blocks, thread, queued: std::time::Instant::now(), _guard: guard }
     }
 }
 
@@ -76,6 +77,7 @@ async fn outbox(adapter: Arc<Adapter>, room: Room, mut rx: mpsc::UnboundedReceiv
             }
         }
         let _ = typing.send(());
+        debug!(salon = %room.room_id(), "réponse envoyée en {:?}", out.queued.elapsed());
     }
 }
 

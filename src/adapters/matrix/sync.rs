@@ -105,7 +105,7 @@ pub(super) async fn run(
     }
 }
 
-fn is_auth_error(e: &matrix_sdk::Error) -> bool {
+pub(super) fn is_auth_error(e: &matrix_sdk::Error) -> bool {
     use matrix_sdk::ruma::api::error::ErrorKind;
     matches!(
         e.client_api_error_kind(),
