@@ -99,9 +99,37 @@ fn benches(c: &mut Criterion) {
         b.iter(|| content.search.search("qui contacter pour l'assainisement"))
     });
 
+    // The turn that computes results, on the shipped catalogue and on 10 000 dispositifs.
+    let at_besoin = |c: &Content| {
+        let mut s = at_theme(c);
+        for input in ["revitaliser le centre-bourg", "on y réfléchit"] {
+            dialogue::step(c, &mut s, input, 0);
+        }
+        assert_eq!(s.node.as_deref(), Some("besoin"));
+        s
+    };
+    let session = at_besoin(&content);
+    c.bench_function("results turn, shipped catalogue", |b| {
+        b.iter_batched(
+            || session.clone(),
+            |mut s| dialogue::step(&content, &mut s, "conseil", 0),
+            BatchSize::SmallInput,
+        );
+    });
+    let big = aiguilleur::loadtest::content(root, Some(10_000)).unwrap();
+    let session = at_besoin(&big);
+    c.bench_function("results turn, 10000 dispositifs", |b| {
+        b.iter_batched(|| session.clone(), |mut s| dialogue::step(&big, &mut s, "conseil", 0), BatchSize::SmallInput);
+    });
+
     let card = [Reply::Card { acteur: "ddtm-50".into() }];
-    c.bench_function("render DDTM card, plain text", |b| {
-        b.iter(|| aiguilleur::render::plain::plain(&aiguilleur::render::blocks(&content, "fr", &card)))
+    let blocks = aiguilleur::render::blocks(&content, "fr", &card);
+    c.bench_function("render DDTM card: localise", |b| b.iter(|| aiguilleur::render::blocks(&content, "fr", &card)));
+    c.bench_function("render DDTM card: plain text", |b| b.iter(|| aiguilleur::render::plain::plain(&blocks)));
+    c.bench_function("render DDTM card: Matrix HTML", |b| b.iter(|| aiguilleur::render::html::html(&blocks)));
+    let asker = aiguilleur::render::discord::Asker { owner: "1", turn: "t", placeholder: "Choisissez" };
+    c.bench_function("render DDTM card: Discord embeds", |b| {
+        b.iter(|| aiguilleur::render::discord::messages(&blocks, &asker))
     });
 }
 

@@ -172,6 +172,19 @@ impl<S: Store> Bot<S> {
         }
     }
 
+    /// Records an event answered outside a dialogue turn (an admin command, a notice), so that a
+    /// replayed event is never answered twice. Returns false when it was already recorded.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn mark_handled(&mut self, event_id: &str, now: i64) -> Result<bool, StoreError> {
+        if self.store.is_handled(event_id)? {
+            return Ok(false);
+        }
+        self.store.mark_handled(event_id, now)?;
+        Ok(true)
+    }
+
     /// What to show someone who comes back (a restarted terminal): where they were.
     ///
     /// # Errors

@@ -9,6 +9,8 @@ pub mod catalogue;
 pub mod config;
 pub mod content;
 pub mod dialogue;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod i18n;
 pub mod loadtest;
 pub mod render;

@@ -68,10 +68,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // matrix-sdk logs harmless 404s at error level on a first start ("Account data not found"):
+    // its HTTP and sync internals stay quiet unless asked for.
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("AIGUILLEUR_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("AIGUILLEUR_LOG")
+                .unwrap_or_else(|_| "warn,matrix_sdk::http_client=off,matrix_sdk::sync=off".into()),
         )
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();

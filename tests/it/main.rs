@@ -11,6 +11,7 @@ mod discord;
 mod engine;
 #[cfg(feature = "discord")]
 mod fake_discord;
+mod fuzz_corpus;
 mod hostile;
 #[cfg(feature = "matrix")]
 mod matrix;

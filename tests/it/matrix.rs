@@ -12,6 +12,11 @@
 //! "Another server" is simulated by the allow-list: the bot allows only the server
 //! `agent.tchap.gouv.fr` (which this Synapse is not) plus one user, the mayor, in `allowed_users`;
 //! a second user of the same Synapse is then, for the bot, from a server it does not know.
+//!
+//! The reply times (p50, p99 over 100 messages) are printed (`--nocapture`) and written to
+//! `target/tmp/matrix-latency.txt`. The bot's log is `target/tmp/matrix-bot-<pid>.log`, kept when
+//! the test fails (or with `AIGUILLEUR_KEEP_TEST_LOG=1`); `AIGUILLEUR_TEST_BOT_LOG` sets its
+//! filter (for instance `info,matrix_sdk_crypto=debug`).
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -452,7 +457,10 @@ async fn story() {
             ("AIGUILLEUR_DATA_DIR".into(), data.display().to_string()),
             (
                 "AIGUILLEUR_LOG".into(),
-                "info,aiguilleur=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn".into(),
+                // AIGUILLEUR_TEST_BOT_LOG: another filter for the bot's log, to look into a failure.
+                std::env::var("AIGUILLEUR_TEST_BOT_LOG").unwrap_or_else(|_| {
+                    "info,aiguilleur=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn".into()
+                }),
             ),
             ("NO_COLOR".into(), "1".into()),
         ],
@@ -655,6 +663,7 @@ async fn story() {
         assert!(m.body.contains(expected), "expected the answer about {expected} next, got: {}", m.body);
     }
     eprintln!("[test] 3 answers under a 1 message/s limit in {:?}", started.elapsed());
+    assert!(started.elapsed() > Duration::from_secs(1), "the rate limit was not in force: this step proved nothing");
     hs.admin(&admin, "DELETE", &limit, None).await;
 
     // 5. An invite from a user the allow-list does not cover: declined.
@@ -668,10 +677,21 @@ async fn story() {
     assert!(nothing.is_empty(), "{nothing:?}");
     eprintln!("[test] 5. stranger's invite declined after {:?}", t0.elapsed());
 
+    // A new data directory (a new device) reads the history without answering it.
+    let status = process.stop().await;
+    assert!(status.success(), "{status}");
+    let kept = work.path().join("first-device");
+    std::fs::rename(data.join("matrix"), &kept).unwrap();
+    let process = setup.start();
+    let old = maire.quiet(&dm_id, bot, Duration::from_secs(3)).await;
+    assert!(old.is_empty(), "a new device answered old history: {old:#?}");
+    has(&maire.ask(&dm_id, bot, "c'est quoi la DETR ?").await.0, &["Dotation d&#39;équipement"]);
+    eprintln!("[test] a fresh device ignored the history after {:?}", t0.elapsed());
+
     let status = process.stop().await;
     assert!(status.success(), "{status}");
     let log = setup.log();
-    let session = std::fs::read_to_string(data.join("matrix/session.json")).unwrap();
+    let session = std::fs::read_to_string(kept.join("session.json")).unwrap();
     let token: serde_json::Value = serde_json::from_str(&session).unwrap();
     let token = token["access_token"].as_str().unwrap();
     assert!(!log.contains(BOT_PASSWORD) && !log.contains(token), "a secret in the bot's log");

@@ -150,7 +150,7 @@ impl Settings {
             ),
         };
         let data_dir = var("AIGUILLEUR_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(default_data_dir);
-        let db = db.unwrap_or_else(|| data_dir.join("aiguilleur.sqlite"));
+        let db = db.unwrap_or_else(|| data_dir.join("matrix.sqlite"));
         let servers = match var("MATRIX_ALLOWED_SERVERS") {
             Some(list) => Some(list.split(',').map(str::to_owned).collect()),
             None => file.allowed_servers,
@@ -262,7 +262,7 @@ mod tests {
         assert_eq!(s.homeserver.as_deref(), Some("http://127.0.0.1:8008"));
         assert_eq!(s.login, Login::Email("bot@mairie.fr".into()));
         assert_eq!(s.data_dir, PathBuf::from("/tmp/d"));
-        assert_eq!(s.db, PathBuf::from("/tmp/d/aiguilleur.sqlite"));
+        assert_eq!(s.db, PathBuf::from("/tmp/d/matrix.sqlite"));
         assert_eq!(s.access.servers, vec!["agent.tchap.gouv.fr", "*.collectivites.fr"]);
         assert_eq!(s.password().unwrap().expose(), "pw");
         assert!(!format!("{s:?}").contains("pw\""), "password shown by Debug: {s:?}");

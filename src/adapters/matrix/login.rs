@@ -82,6 +82,16 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Connected> {
             .with_context(|| format!("lecture de {}", files.session().display()))?;
         let saved: SavedSession = serde_json::from_str(&text)
             .with_context(|| format!("session illisible : {}", files.session().display()))?;
+        if let Login::User(u) = &settings.login
+            && u.starts_with('@')
+            && *u != saved.session.meta.user_id.as_str()
+        {
+            bail!(
+                "la session enregistrée dans {} est celle de {}, pas de {u} : changez de dossier de données",
+                files.dir.display(),
+                saved.session.meta.user_id
+            );
+        }
         let client = builder(&files.store(), passphrase)
             .homeserver_url(&saved.homeserver)
             .build()

@@ -68,7 +68,7 @@ impl Adapter {
         let thread = match &content.relates_to {
             Some(Relation::Replacement(_)) => return,
             Some(Relation::Thread(t)) => Some(Thread::InThread { root: t.event_id.clone(), latest: event_id.clone() }),
-            Some(Relation::Reply(_)) | Some(_) | None => None,
+            _ => None,
         };
         let mut body = strip_reply_fallback(&text.body, content.relates_to.is_some());
         let group = room.joined_members_count() > 2;
@@ -85,7 +85,7 @@ impl Adapter {
             && self.access.admins.contains(sender)
             && reload::admin_command(&body) == Some(reload::AdminCommand::Reload)
         {
-            self.reload(room, thread);
+            self.reload(room, thread, event_id.to_string());
             return;
         }
         let incoming = self.incoming(room.room_id(), sender.as_str(), body, event_id.to_string(), Some(sent_at));
@@ -98,18 +98,30 @@ impl Adapter {
     }
 
     /// An admin's `!recharger`: the content is reloaded if it validates, and the admin is told.
-    fn reload(self: &Arc<Self>, room: &Room, thread: Option<Thread>) {
+    fn reload(self: &Arc<Self>, room: &Room, thread: Option<Thread>, event_id: String) {
         let this = Arc::clone(self);
         let room = room.clone();
         self.tasks.spawn(async move {
             let (bot, root) = (Arc::clone(&this.bot), this.content_root.clone());
             let blocks = tokio::task::spawn_blocking(move || {
+                // A replayed command is not run (nor answered) twice.
+                let first = bot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .mark_handled(&event_id, crate::adapters::now())
+                    .unwrap_or(true);
+                if !first {
+                    return vec![];
+                }
                 let outcome = reload::try_reload(&bot, &root);
                 let bot = bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 bot.blocks(&reload::outcome_replies(&outcome))
             })
             .await
             .unwrap_or_default();
+            if blocks.is_empty() {
+                return;
+            }
             this.enqueue(&room, Outgoing::new(blocks, thread, this.tasks.guard()));
         });
     }
@@ -146,6 +158,18 @@ impl Adapter {
                     return;
                 }
                 last.insert(room.room_id().to_owned(), now);
+            }
+            // One notice per undecryptable event, even when a sync is replayed after a restart.
+            if let Ok(Some(id)) = raw.get_field::<String>("event_id") {
+                let first = this
+                    .bot
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .mark_handled(&format!("indechiffrable:{id}"), crate::adapters::now())
+                    .unwrap_or(true);
+                if !first {
+                    return;
+                }
             }
             info!(salon = %room.room_id(), "message indéchiffrable : demande de renvoi");
             let blocks = this.say("message-indechiffrable");

@@ -8,8 +8,8 @@
 //! - [`sync`]: our own `sync_once` loop (no one-second pause between long-polls), with backoff,
 //!   `M_LIMIT_EXCEEDED` honoured, and a sync token saved only once the events it covers are
 //!   recorded as handled;
-//! - [`rooms`]: invites (allow-list, join with retries, welcome once encryption is known),
-//!   leaving rooms where the bot is alone;
+//! - [`rooms`]: invites (allow-list, join with retries, welcome once encryption and members are
+//!   known), leaving rooms where the bot is alone;
 //! - [`messages`]: from a timeline event to the bot (mentions in group rooms, threads,
 //!   undecryptable events);
 //! - [`send`]: one ordered outbox per room, typing notice, retries with the same transaction id.
@@ -97,6 +97,7 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
         inviting: Mutex::default(),
         utd_notices: Mutex::default(),
         tasks: Tasks::default(),
+        joins: Mutex::default(),
     });
 
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -188,6 +189,8 @@ pub(crate) struct Adapter {
     utd_notices: Mutex<HashMap<OwnedRoomId, Instant>>,
     /// Replies and joins in flight, waited for at shutdown.
     tasks: Tasks,
+    /// Rooms just joined, waiting for the sync that shows the join (see `rooms::invite`).
+    joins: Mutex<HashMap<OwnedRoomId, tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl Adapter {
@@ -369,7 +372,10 @@ mod tests {
         data.retry_after = Some(RetryAfter::Delay(Duration::from_millis(1500)));
         let e = server_error(429, ErrorKind::LimitExceeded(data));
         assert_eq!(classify(&e), Retry::After(Duration::from_millis(1500)));
-        assert_eq!(classify(&server_error(429, ErrorKind::LimitExceeded(LimitExceededErrorData::new()))), Retry::Backoff);
+        assert_eq!(
+            classify(&server_error(429, ErrorKind::LimitExceeded(LimitExceededErrorData::new()))),
+            Retry::Backoff
+        );
     }
 
     #[test]

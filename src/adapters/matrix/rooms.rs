@@ -3,8 +3,9 @@
 //! An invite is accepted only from an allow-listed server or user; others are declined (the bot
 //! leaves the invited room). Joins are retried, since a homeserver may not know the room yet
 //! when the invite arrives (federation, workers). The welcome goes out only once the room's
-//! encryption state is known from the server: a welcome sent before that can go out unencrypted
-//! or with a key nobody received.
+//! encryption state is known from the server and the join has come back through the sync (so
+//! that the members' devices are known): a welcome sent before that can go out unencrypted, or
+//! with a room key some device never received.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,10 +53,22 @@ impl Adapter {
             self.leave(&room).await;
             return;
         }
+        // Registered before joining: the sync showing the join may come before `join` returns.
+        let (joined_tx, joined_rx) = tokio::sync::oneshot::channel();
+        self.joins.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(room_id.clone(), joined_tx);
         let Some(room) = self.join(&room).await else {
+            self.joins.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(room_id);
             return;
         };
         info!(salon = %room_id, de = %inviter, "invitation acceptée");
+        // The welcome waits for the sync that shows the join: that sync marks the members'
+        // devices for a key query, which matrix-sdk sends at the end of it. A welcome sent
+        // earlier holds the SDK's key-claim lock while it waits for that query, which then cannot
+        // go out: five seconds lost (the SDK's timeout), or a member's device missed.
+        if tokio::time::timeout(Duration::from_secs(10), joined_rx).await.is_err() {
+            self.joins.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(room_id);
+            debug!(salon = %room_id, "synchronisation du salon rejoint pas encore vue");
+        }
         // The welcome waits for the encryption state, fetched from the server when unknown.
         let mut backoff = Backoff::new(Duration::from_secs(8));
         let mut known = false;

@@ -19,6 +19,8 @@ use anyhow::{Context, bail};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, RoomFilter};
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
+use matrix_sdk::ruma::events::AnySyncTimelineEvent;
+use matrix_sdk::ruma::serde::Raw;
 use matrix_sdk::ruma::uint;
 use matrix_sdk::sync::SyncResponse;
 use tokio::sync::watch;
@@ -91,6 +93,14 @@ pub(super) async fn run(
                                  du dossier de données (un nouvel appareil sera créé)"
                             );
                         }
+                        if token.is_some() && !started {
+                            // A token the server does not accept (a damaged file): start afresh,
+                            // reading the history without answering it.
+                            warn!("jeton de synchronisation refusé ({e}) : nouvelle synchronisation complète");
+                            token = None;
+                            first = true;
+                            continue;
+                        }
                         let d = backoff.next_delay();
                         warn!("synchronisation refusée ({e}) : nouvel essai dans {d:?}");
                         d
@@ -152,19 +162,30 @@ impl Adapter {
             };
             // A room just joined starts with a limited timeline; elsewhere a gap means messages
             // that will not be read (a long outage in a busy room).
-            let just_joined = update.timeline.events.iter().any(|e| {
-                let raw = e.kind.raw();
+            let own_join = |raw: &Raw<AnySyncTimelineEvent>| {
                 raw.get_field::<String>("type").ok().flatten().as_deref() == Some("m.room.member")
                     && raw.get_field::<String>("state_key").ok().flatten().as_deref() == Some(self.me.as_str())
-            });
+                    && raw
+                        .get_field::<serde_json::Value>("content")
+                        .ok()
+                        .flatten()
+                        .is_some_and(|c| c["membership"] == "join")
+            };
+            let state = match &update.state {
+                matrix_sdk::sync::State::Before(s) | matrix_sdk::sync::State::After(s) => s,
+            };
+            let just_joined = update.timeline.events.iter().any(|e| own_join(e.kind.raw()))
+                || state.iter().any(|e| own_join(e.cast_ref_unchecked()));
             if update.timeline.limited && !look_only && !just_joined {
                 warn!(salon = %room_id, "synchronisation tronquée : des messages plus anciens ne seront pas lus");
             }
-            let mut members_changed = match &update.state {
-                matrix_sdk::sync::State::Before(s) | matrix_sdk::sync::State::After(s) => {
-                    s.iter().any(|e| e.get_field::<String>("type").ok().flatten().as_deref() == Some("m.room.member"))
-                }
-            };
+            if just_joined
+                && let Some(tx) = self.joins.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&room_id)
+            {
+                let _ = tx.send(());
+            }
+            let mut members_changed =
+                state.iter().any(|e| e.get_field::<String>("type").ok().flatten().as_deref() == Some("m.room.member"));
             for event in update.timeline.events {
                 if event.kind.event_type().as_deref() == Some("m.room.member") {
                     members_changed = true;
