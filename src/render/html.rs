@@ -109,7 +109,7 @@ static LINKS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})",
         r"|(?P<web>https?://[^\s<>()]+[^\s<>().,;:!?»])",
-        r"|(?P<tel>\b0[1-9](?:[ .\u{a0}\u{202f}]?[0-9]{2}){4}\b)",
+        r"|(?P<tel>(?-u:\b)0[1-9](?:[ .\u{a0}\u{202f}]?[0-9]{2}){4}(?-u:\b))",
     ))
     .expect("valid link pattern")
 });
@@ -120,6 +120,10 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Escaped text, newlines as `<br>`, addresses, sites and phone numbers as links.
 fn text(s: &str) -> String {
+    // Most lines hold no address, site or number: no need to run the pattern on them.
+    if !s.bytes().any(|b| b == b'@' || b.is_ascii_digit()) && !s.contains("http") {
+        return lines(s);
+    }
     let mut out = String::with_capacity(s.len() + 16);
     let mut last = 0;
     for caps in LINKS.captures_iter(s) {
