@@ -16,5 +16,7 @@ mod hostile;
 #[cfg(feature = "matrix")]
 mod matrix;
 #[cfg(feature = "matrix")]
+mod matrix_crash;
+#[cfg(feature = "matrix")]
 mod synapse;
 mod transcripts;

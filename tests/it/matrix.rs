@@ -38,9 +38,9 @@ use tokio::sync::mpsc;
 use crate::support;
 use crate::synapse::Synapse;
 
-const SERVER: &str = "aiguilleur.test";
-const BOT_PASSWORD: &str = "mot-de-passe-du-bot-8c1f";
-const BOT_EMAIL: &str = "bot@aiguilleur.test";
+pub(crate) const SERVER: &str = "aiguilleur.test";
+pub(crate) const BOT_PASSWORD: &str = "mot-de-passe-du-bot-8c1f";
+pub(crate) const BOT_EMAIL: &str = "bot@aiguilleur.test";
 const WAIT: Duration = Duration::from_secs(40);
 
 /// What the person's client saw.
@@ -64,21 +64,21 @@ enum Seen {
 }
 
 #[derive(Debug, Clone)]
-struct Msg {
+pub(crate) struct Msg {
     room: OwnedRoomId,
     sender: OwnedUserId,
-    msgtype: String,
-    body: String,
+    pub(crate) msgtype: String,
+    pub(crate) body: String,
     html: Option<String>,
     thread_root: Option<OwnedEventId>,
     reply_to: Option<OwnedEventId>,
-    encrypted: bool,
+    pub(crate) encrypted: bool,
     at: Instant,
 }
 
 /// A person on Matrix, driven by matrix-sdk with its own crypto store.
-struct User {
-    client: Client,
+pub(crate) struct User {
+    pub(crate) client: Client,
     seen: mpsc::UnboundedReceiver<Seen>,
     backlog: VecDeque<Seen>,
     task: tokio::task::JoinHandle<()>,
@@ -88,7 +88,7 @@ struct User {
 }
 
 impl User {
-    async fn login(hs: &Synapse, name: &str, password: &str) -> Self {
+    pub(crate) async fn login(hs: &Synapse, name: &str, password: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let client = Client::builder()
             .homeserver_url(hs.url())
@@ -114,7 +114,7 @@ impl User {
     }
 
     /// Sends a text message; when it was sent.
-    async fn say(&self, room: &RoomId, text: &str) -> (OwnedEventId, Instant) {
+    pub(crate) async fn say(&self, room: &RoomId, text: &str) -> (OwnedEventId, Instant) {
         self.send(room, RoomMessageEventContent::text_plain(text)).await
     }
 
@@ -178,7 +178,7 @@ impl User {
     }
 
     /// Messages of `from` in `room` arriving within `d` (to prove there are none).
-    async fn quiet(&mut self, room: &RoomId, from: &UserId, d: Duration) -> Vec<Msg> {
+    pub(crate) async fn quiet(&mut self, room: &RoomId, from: &UserId, d: Duration) -> Vec<Msg> {
         let deadline = tokio::time::Instant::now() + d;
         while let Ok(Some(s)) = tokio::time::timeout_at(deadline, self.seen.recv()).await {
             self.backlog.push_back(s);
@@ -321,20 +321,20 @@ fn describe(room: &OwnedRoomId, kind: &TimelineEventKind, encrypted: bool) -> Op
 }
 
 /// The bot as a real process: `aiguilleur matrix`, logs to a file.
-struct BotProcess {
+pub(crate) struct BotProcess {
     child: Child,
 }
 
-struct BotSetup {
-    env: Vec<(String, String)>,
-    config: PathBuf,
-    db: PathBuf,
-    log: PathBuf,
-    data: PathBuf,
+pub(crate) struct BotSetup {
+    pub(crate) env: Vec<(String, String)>,
+    pub(crate) config: PathBuf,
+    pub(crate) db: PathBuf,
+    pub(crate) log: PathBuf,
+    pub(crate) data: PathBuf,
 }
 
 impl BotSetup {
-    fn start(&self) -> BotProcess {
+    pub(crate) fn start(&self) -> BotProcess {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_aiguilleur"))
             .args(["matrix", "--config"])
@@ -352,7 +352,7 @@ impl BotSetup {
         BotProcess { child }
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
