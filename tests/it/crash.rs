@@ -13,7 +13,7 @@ use std::time::Duration;
 use aiguilleur::bot::{Bot, Incoming};
 use aiguilleur::store::{MemoryStore, SqliteStore, Store};
 
-use crate::support;
+use crate::support::{self, Rng};
 
 const SCRIPTS: &[&[&str]] = &[
     &["bonjour", "Genêts", "oui", "aucun", "revitaliser le centre-bourg", "on y réfléchit", "conseil", "détails 1"],
@@ -21,18 +21,6 @@ const SCRIPTS: &[&[&str]] = &[
     &["salut", "Percy", "oui", "je ne sais pas", "école", "2", "1", "retour", "3"],
     &["bonjour", "cherbourg", "oui", "acv", "qui contacter à la DDTM ?", "mobilités", "étude", "un chef de projet"],
 ];
-
-/// A small deterministic generator (no dependency, same campaign on every run).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        usize::try_from(self.0 % n as u64).unwrap()
-    }
-}
 
 struct Chat {
     child: Child,

@@ -6,7 +6,7 @@ use aiguilleur::bot::{Bot, Incoming, MAX_MESSAGE_BYTES};
 use aiguilleur::render::{self, discord};
 use aiguilleur::store::SqliteStore;
 
-use crate::support;
+use crate::support::{self, Rng};
 
 /// Payloads people (or attackers) send.
 const PAYLOADS: &[&str] = &[
@@ -64,17 +64,6 @@ const ANSWERS: &[&str] = &[
     "retour",
     "recommencer",
 ];
-
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        usize::try_from(self.0 % n as u64).unwrap()
-    }
-}
 
 fn generate(rng: &mut Rng) -> String {
     let pick = |rng: &mut Rng, list: &[&str]| list[rng.below(list.len())].to_owned();

@@ -42,3 +42,16 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A small deterministic generator (xorshift): the same campaign on every run, no dependency.
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        usize::try_from(self.0 % n as u64).unwrap()
+    }
+}

@@ -17,7 +17,6 @@ mod send;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use anyhow::Context as _;
 use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, HttpBuilder};
@@ -82,57 +81,16 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
 
     let shards = client.shard_manager.clone();
     tokio::spawn(async move {
-        stop_signal().await;
+        super::stop_signal().await;
         info!("arrêt demandé : fermeture de la connexion à Discord");
         shards.shutdown_all().await;
     });
-    tokio::spawn(purge_loop(bot));
+    tokio::spawn(super::purge_loop(bot));
 
     info!(db = %db.display(), "démarrage sur Discord");
     client.start().await.context("passerelle Discord")?;
     info!("arrêté");
     Ok(())
-}
-
-/// Idle sessions are erased once an hour (the retention promised to users).
-async fn purge_loop(bot: SharedBot) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    tick.tick().await;
-    loop {
-        tick.tick().await;
-        let bot = bot.clone();
-        let done = tokio::task::spawn_blocking(move || {
-            bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).purge_idle(now())
-        })
-        .await;
-        match done {
-            Ok(Ok(n)) if n > 0 => info!(n, "sessions inactives effacées"),
-            Ok(Err(e)) => warn!(error = %e, "purge des sessions"),
-            _ => {}
-        }
-    }
-}
-
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }
 
 /// `$XDG_DATA_HOME/aiguilleur/discord.sqlite`, else under `~/.local/share`, the directory

@@ -83,7 +83,7 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
     let _watcher = super::reload::spawn(Arc::clone(&bot), common.content_root.clone())
         .inspect_err(|e| warn!("surveillance du contenu indisponible (SIGHUP et !recharger restent) : {e}"))
         .ok();
-    tokio::spawn(purge_loop(Arc::clone(&bot)));
+    tokio::spawn(super::purge_loop(Arc::clone(&bot)));
 
     let adapter = Arc::new(Adapter {
         client,
@@ -102,7 +102,7 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
 
     let (stop_tx, stop_rx) = watch::channel(false);
     tokio::spawn(async move {
-        wait_for_signal().await;
+        super::stop_signal().await;
         info!("arrêt demandé");
         let _ = stop_tx.send(true);
     });
@@ -112,25 +112,6 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
     }
     info!("arrêté");
     result
-}
-
-/// Idle sessions are erased once an hour (the retention promised to people).
-async fn purge_loop(bot: SharedBot) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
-    tick.tick().await;
-    loop {
-        tick.tick().await;
-        let bot = Arc::clone(&bot);
-        let done = tokio::task::spawn_blocking(move || {
-            bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).purge_idle(super::now())
-        })
-        .await;
-        match done {
-            Ok(Ok(n)) if n > 0 => info!(n, "sessions inactives effacées"),
-            Ok(Err(e)) => warn!("purge des sessions : {e}"),
-            _ => {}
-        }
-    }
 }
 
 /// The account's display name, set first when the configuration names one.
@@ -145,28 +126,6 @@ async fn own_display_name(client: &Client, wanted: Option<&str>) -> Option<Strin
             }
         },
         _ => current,
-    }
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = term.recv() => {}
-                    _ = tokio::signal::ctrl_c() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }
 
