@@ -5,15 +5,12 @@
 //!
 //! `AIGUILLEUR_CRASH_CONVERSATIONS=1000 cargo test crash` runs a larger campaign by hand.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{self, Receiver};
 use std::time::Duration;
 
 use aiguilleur::bot::{Bot, Incoming};
 use aiguilleur::store::{MemoryStore, SqliteStore, Store};
 
-use crate::support::{self, Rng};
+use crate::support::{self, Chat, Rng};
 
 const SCRIPTS: &[&[&str]] = &[
     &["bonjour", "Genêts", "oui", "aucun", "revitaliser le centre-bourg", "on y réfléchit", "conseil", "détails 1"],
@@ -21,58 +18,6 @@ const SCRIPTS: &[&[&str]] = &[
     &["salut", "Percy", "oui", "je ne sais pas", "école", "2", "1", "retour", "3"],
     &["bonjour", "cherbourg", "oui", "acv", "qui contacter à la DDTM ?", "mobilités", "étude", "un chef de projet"],
 ];
-
-struct Chat {
-    child: Child,
-    stdin: ChildStdin,
-    lines: Receiver<String>,
-}
-
-impl Chat {
-    fn start(db: &std::path::Path, user: &str) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aiguilleur"))
-            .args(["chat", "--db"])
-            .arg(db)
-            .env("USER", user)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                if tx.send(line.unwrap_or_default()).is_err() {
-                    break;
-                }
-            }
-        });
-        Self { child, stdin, lines }
-    }
-
-    fn send(&mut self, text: &str) {
-        writeln!(self.stdin, "{text}").unwrap();
-        self.stdin.flush().unwrap();
-    }
-
-    /// The next whole reply (up to the "---" line).
-    fn reply(&mut self) -> String {
-        let mut out = vec![];
-        loop {
-            let line = self.lines.recv_timeout(Duration::from_secs(30)).expect("a reply within 30 s");
-            if line == aiguilleur::adapters::console::REPLY_END {
-                return out.join("\n");
-            }
-            out.push(line);
-        }
-    }
-
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-}
 
 /// Replies and stored nodes of an uninterrupted run of `script`.
 fn reference(script: &[&str], user: &str) -> (Vec<String>, Vec<Option<String>>) {

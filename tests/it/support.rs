@@ -55,3 +55,85 @@ impl Rng {
         usize::try_from(self.0 % n as u64).unwrap()
     }
 }
+
+/// The real `aiguilleur chat --db FILE` as a child process, fed on standard input.
+pub struct Chat {
+    pub child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Chat {
+    /// Starts the chat for `user` (the terminal's user names the conversation).
+    pub fn start(db: &Path, user: &str) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aiguilleur"))
+            .args(["chat", "--db"])
+            .arg(db)
+            .env("USER", user)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap_or_default()).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { child, stdin, lines }
+    }
+
+    pub fn send(&mut self, text: &str) {
+        use std::io::Write;
+        writeln!(self.stdin, "{text}").unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn line(&self, seen: &str) -> String {
+        self.lines
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no output within 30 s; output so far:\n{seen}"))
+    }
+
+    /// Reads output until a line contains `needle`.
+    pub fn expect(&mut self, needle: &str) -> String {
+        let mut seen = String::new();
+        loop {
+            let l = self.line(&seen);
+            seen.push_str(&l);
+            seen.push('\n');
+            if l.contains(needle) {
+                return seen;
+            }
+        }
+    }
+
+    /// The next whole reply (up to the "---" line).
+    pub fn reply(&mut self) -> String {
+        let mut out: Vec<String> = vec![];
+        loop {
+            let line = self.line(&out.join("\n"));
+            if line == aiguilleur::adapters::console::REPLY_END {
+                return out.join("\n");
+            }
+            out.push(line);
+        }
+    }
+
+    /// Ends the process with SIGKILL (on Unix): no chance to save anything more.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Closes standard input and waits for a normal exit.
+    pub fn finish(mut self) {
+        drop(self.stdin);
+        self.child.wait().unwrap();
+    }
+}
