@@ -37,51 +37,9 @@ if [[ ! -f $DIR/homeserver.yaml ]]; then
     SECRET=$("$PY" -c 'import secrets; print(secrets.token_hex(24))')
     "$PY" -c 'import base64, os; print("ed25519 a_local " + base64.b64encode(os.urandom(32)).decode().rstrip("="))' \
         > "$DIR/signing.key"
-    cat > "$DIR/log.yaml" <<EOF
-version: 1
-formatters:
-  precise:
-    format: '%(asctime)s %(name)s %(levelname)s %(message)s'
-handlers:
-  file:
-    class: logging.FileHandler
-    formatter: precise
-    filename: $DIR/homeserver.log
-root:
-  level: WARNING
-  handlers: [file]
-disable_existing_loggers: false
-EOF
-    cat > "$DIR/homeserver.yaml" <<EOF
-server_name: '$SERVER'
-pid_file: $DIR/homeserver.pid
-public_baseurl: 'http://127.0.0.1:$PORT/'
-listeners:
-  - port: $PORT
-    bind_addresses: ['127.0.0.1']
-    type: http
-    tls: false
-    x_forwarded: false
-    resources:
-      - names: [client]
-        compress: false
-database:
-  name: sqlite3
-  args:
-    database: $DIR/homeserver.db
-log_config: $DIR/log.yaml
-media_store_path: $DIR/media
-signing_key_path: $DIR/signing.key
-trusted_key_servers: []
-suppress_key_server_warning: true
-federation_domain_whitelist: []
-report_stats: false
-enable_registration: false
-registration_shared_secret: '$SECRET'
-macaroon_secret_key: '${SECRET}m'
-form_secret: '${SECRET}f'
-presence:
-  enabled: false
+    source scripts/synapse-conf.sh
+    write_synapse_conf "$DIR" "$PORT" "$SERVER" "$SECRET"
+    cat >> "$DIR/homeserver.yaml" <<EOF
 encryption_enabled_by_default_for_room_type: all
 EOF
     chmod 600 "$DIR/homeserver.yaml" "$DIR/signing.key"
