@@ -8,8 +8,9 @@ use std::sync::Arc;
 use crate::content::Content;
 use crate::dialogue::model::Label;
 use crate::dialogue::{self, Session};
+use crate::render::Block;
 use crate::reply::{ChoiceView, Reply};
-use crate::store::{Store, StoreError};
+use crate::store::{Commit, Pending, Store, StoreError};
 
 /// Messages longer than this are answered with a short notice and not processed.
 pub const MAX_MESSAGE_BYTES: usize = 4000;
@@ -39,6 +40,10 @@ fn is_forget_request(folded: &str) -> bool {
             | "rgpd"
     )
 }
+
+/// How an adapter packs a reply's blocks for the store: what it needs to send it, destination
+/// included, as text.
+pub type Pack<'a> = &'a dyn Fn(&[Block]) -> String;
 
 /// A message from a person, as every adapter delivers it.
 #[derive(Debug, Clone)]
@@ -123,17 +128,35 @@ impl<S: Store> Bot<S> {
     /// # Errors
     /// When the store fails; the adapter then says so in a generic message and logs the detail.
     pub fn handle(&mut self, msg: &Incoming) -> Result<Vec<Reply>, StoreError> {
+        Ok(self.turn(msg, None)?.0)
+    }
+
+    /// Handles one message, and keeps its reply in the store, in the same transaction as the
+    /// turn, until [`Bot::delivered`]: a crash after the turn never loses its reply, which
+    /// [`Bot::pending`] gives back at the next start. `pack` turns the reply's blocks into what
+    /// the adapter needs to send it (destination included). `None`: nothing to send (an event
+    /// already handled).
+    ///
+    /// # Errors
+    /// When the store fails; then nothing is written.
+    pub fn handle_durable(&mut self, msg: &Incoming, pack: Pack<'_>) -> Result<Option<Pending>, StoreError> {
+        Ok(self.turn(msg, Some(pack))?.1)
+    }
+
+    fn turn(&mut self, msg: &Incoming, pack: Option<Pack<'_>>) -> Result<(Vec<Reply>, Option<Pending>), StoreError> {
         if let Some(e) = &msg.event_id
             && self.store.is_handled(e)?
         {
-            return Ok(vec![]);
+            return Ok((vec![], None));
         }
+        let key = msg.key();
         let (mut session, mut replies) = self.session(msg)?;
         if msg.sent_at.is_some_and(|t| msg.now - t > LATE_AFTER) {
             replies.insert(0, Reply::say("excuse-retard"));
         }
         // Too long: not even read (folding a megabyte costs more than every other turn).
         let folded = if msg.text.len() > MAX_MESSAGE_BYTES { String::new() } else { crate::text::fold(&msg.text) };
+        let mut commit = Commit { at: msg.now, ..Commit::default() };
         if msg.text.len() > MAX_MESSAGE_BYTES {
             replies.push(Reply::say("message-trop-long"));
             session.updated = msg.now;
@@ -143,21 +166,70 @@ impl<S: Store> Bot<S> {
             replies.push(Reply::Ask { id: "oubli-confirme".into(), args: vec![], choices: yes_no_choices() });
         } else if std::mem::take(&mut session.forget_asked) {
             if crate::dialogue::parse::yes_no(&folded) == Some(true) {
-                self.store.forget_user(&msg.user)?;
-                if let Some(e) = &msg.event_id {
-                    self.store.mark_handled(e, msg.now)?;
-                }
+                // Erased, and the event and the confirmation kept under nobody's name.
+                commit.forget = Some(&msg.user);
                 replies.push(Reply::say("oubli-fait"));
-                return Ok(replies);
+            } else {
+                replies.push(Reply::say("oubli-annule"));
+                replies.extend(dialogue::reprompt(&self.content, &mut session, msg.now));
             }
-            replies.push(Reply::say("oubli-annule"));
-            replies.extend(dialogue::reprompt(&self.content, &mut session, msg.now));
         } else if replies.iter().all(|r| matches!(r, Reply::Say { id, .. } if id == "excuse-retard")) {
             replies.extend(dialogue::step(&self.content, &mut session, &msg.text, msg.now));
         }
-        self.store.save(&msg.key(), &msg.user, &session, msg.event_id.as_deref())?;
         self.fill_retention(&mut replies);
-        Ok(replies)
+        let user = if commit.forget.is_some() { "" } else { msg.user.as_str() };
+        if commit.forget.is_none() {
+            commit.session = Some((&key, user, &session));
+        }
+        commit.event = msg.event_id.as_deref().map(|e| (e, user));
+        let payload = pack.map(|p| p(&self.blocks(&replies)));
+        commit.reply = payload.as_deref().map(|p| (key.as_str(), user, p));
+        let done = self.store.commit(&commit)?;
+        let pending = done.reply.zip(payload).map(|(id, payload)| Pending { id, key: key.clone(), payload });
+        Ok((replies, pending))
+    }
+
+    /// Records an event answered outside a dialogue turn (an admin command, a notice) with the
+    /// reply `pack` makes of `replies`, kept until delivered, both in one transaction. `None`
+    /// when the event was already recorded (nothing to send).
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn record_durable(
+        &mut self,
+        event_id: &str,
+        key: &str,
+        replies: &[Reply],
+        pack: Pack<'_>,
+        now: i64,
+    ) -> Result<Option<Pending>, StoreError> {
+        if self.store.is_handled(event_id)? {
+            return Ok(None);
+        }
+        let payload = pack(&self.blocks(replies));
+        let done = self.store.commit(&Commit {
+            event: Some((event_id, "")),
+            reply: Some((key, "", &payload)),
+            at: now,
+            ..Commit::default()
+        })?;
+        Ok(done.reply.map(|id| Pending { id, key: key.to_owned(), payload }))
+    }
+
+    /// The replies of `transport` kept but not yet delivered (a crash came first), oldest first.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn pending(&mut self, transport: &str) -> Result<Vec<Pending>, StoreError> {
+        self.store.pending(transport)
+    }
+
+    /// Forgets a kept reply: it was delivered, or given up.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn delivered(&mut self, id: i64) -> Result<(), StoreError> {
+        self.store.delivered(id)
     }
 
     /// The privacy notice states the retention, which the bot (not the pure engine) knows.

@@ -22,7 +22,43 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
-/// Sessions by key (`transport:conversation:user`), and the events already answered.
+/// What one turn writes, all in one transaction: erase a person, save a session, record the
+/// event answered, keep the reply until its transport delivered it. Absent parts are skipped.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Commit<'a> {
+    /// Everything stored about this user is deleted first (RGPD "oublie-moi").
+    pub forget: Option<&'a str>,
+    /// Session key, user, session.
+    pub session: Option<(&'a str, &'a str, &'a Session)>,
+    /// Event id answered, and whose it is (empty: nobody's).
+    pub event: Option<(&'a str, &'a str)>,
+    /// A reply to deliver: session key, user (empty: nobody's), payload packed by the adapter.
+    pub reply: Option<(&'a str, &'a str, &'a str)>,
+    /// Seconds since the Unix epoch.
+    pub at: i64,
+}
+
+/// What a [`Commit`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Committed {
+    /// Sessions deleted by `forget`.
+    pub forgotten: usize,
+    /// The outbox id of the reply kept, to pass to [`Store::delivered`].
+    pub reply: Option<i64>,
+}
+
+/// A reply kept in the store until its transport confirmed it went out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pending {
+    pub id: i64,
+    /// The session key (`transport:conversation:user`).
+    pub key: String,
+    /// What the adapter packed: where it goes and what it says, in the transport's own terms.
+    pub payload: String,
+}
+
+/// Sessions by key (`transport:conversation:user`), the events already answered, and the
+/// replies not yet delivered.
 pub trait Store: Send {
     /// The session stored under `key`.
     ///
@@ -30,11 +66,11 @@ pub trait Store: Send {
     /// When the store cannot be read.
     fn load(&mut self, key: &str) -> Result<Option<Session>, StoreError>;
 
-    /// Saves the session after a turn and, in the same transaction, marks `event` handled.
+    /// Writes every part of `c` in one transaction.
     ///
     /// # Errors
     /// When the store cannot be written; then nothing is written.
-    fn save(&mut self, key: &str, user: &str, session: &Session, event: Option<&str>) -> Result<(), StoreError>;
+    fn commit(&mut self, c: &Commit<'_>) -> Result<Committed, StoreError>;
 
     /// Whether `event` was already answered.
     ///
@@ -42,23 +78,54 @@ pub trait Store: Send {
     /// When the store cannot be read.
     fn is_handled(&mut self, event: &str) -> Result<bool, StoreError>;
 
+    /// The replies of `transport` not yet delivered, oldest first.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn pending(&mut self, transport: &str) -> Result<Vec<Pending>, StoreError>;
+
+    /// Drops a kept reply: delivered, or given up.
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn delivered(&mut self, id: i64) -> Result<(), StoreError>;
+
+    /// Deletes sessions idle since before `before` (seconds), and replies kept since then;
+    /// returns how many sessions went.
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError>;
+
+    /// Saves the session after a turn and, in the same transaction, marks `event` handled.
+    ///
+    /// # Errors
+    /// When the store cannot be written; then nothing is written.
+    fn save(&mut self, key: &str, user: &str, session: &Session, event: Option<&str>) -> Result<(), StoreError> {
+        self.commit(&Commit {
+            session: Some((key, user, session)),
+            event: event.map(|e| (e, user)),
+            at: session.updated,
+            ..Commit::default()
+        })
+        .map(|_| ())
+    }
+
     /// Records `event` as answered without any session (after an erasure, say).
     ///
     /// # Errors
     /// When the store cannot be written.
-    fn mark_handled(&mut self, event: &str, at: i64) -> Result<(), StoreError>;
+    fn mark_handled(&mut self, event: &str, at: i64) -> Result<(), StoreError> {
+        self.commit(&Commit { event: Some((event, "")), at, ..Commit::default() }).map(|_| ())
+    }
 
     /// Deletes everything stored about `user`; returns how many sessions went.
     ///
     /// # Errors
     /// When the store cannot be written.
-    fn forget_user(&mut self, user: &str) -> Result<usize, StoreError>;
-
-    /// Deletes sessions idle since before `before` (seconds); returns how many went.
-    ///
-    /// # Errors
-    /// When the store cannot be written.
-    fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError>;
+    fn forget_user(&mut self, user: &str) -> Result<usize, StoreError> {
+        self.commit(&Commit { forget: Some(user), ..Commit::default() }).map(|c| c.forgotten)
+    }
 }
 
 #[cfg(test)]
@@ -88,5 +155,60 @@ pub(crate) mod suite {
         assert!(!store.is_handled("$e1").unwrap(), "forgetting a user forgets their events");
         store.mark_handled("$e3", 30).unwrap();
         assert!(store.is_handled("$e3").unwrap());
+        outbox(store);
+    }
+
+    /// Replies kept until delivered: by transport, in order, erased with their person.
+    fn outbox(store: &mut dyn Store) {
+        let s = session("theme", 40);
+        let kept = store
+            .commit(&Commit {
+                session: Some(("matrix:!r:carol", "carol", &s)),
+                event: Some(("$c1", "carol")),
+                reply: Some(("matrix:!r:carol", "carol", "payload 1")),
+                at: 40,
+                ..Commit::default()
+            })
+            .unwrap();
+        let first = kept.reply.expect("an outbox id");
+        let second = store
+            .commit(&Commit { reply: Some(("matrix:!r:dan", "dan", "payload 2")), at: 41, ..Commit::default() })
+            .unwrap()
+            .reply
+            .unwrap();
+        store
+            .commit(&Commit { reply: Some(("discord:c:erin", "erin", "autre")), at: 42, ..Commit::default() })
+            .unwrap();
+        assert!(second > first);
+        let pending = store.pending("matrix").unwrap();
+        assert_eq!(
+            pending,
+            vec![
+                Pending { id: first, key: "matrix:!r:carol".into(), payload: "payload 1".into() },
+                Pending { id: second, key: "matrix:!r:dan".into(), payload: "payload 2".into() },
+            ]
+        );
+        assert!(store.pending("matri").unwrap().is_empty(), "a transport is a whole name");
+        store.delivered(first).unwrap();
+        assert_eq!(store.pending("matrix").unwrap().len(), 1);
+        // Erasing a person erases the replies waiting for them, and the erasure is one
+        // transaction with the event that asked for it and the reply that confirms it.
+        let done = store
+            .commit(&Commit {
+                forget: Some("dan"),
+                event: Some(("$d9", "")),
+                reply: Some(("matrix:!r:dan", "", "fait")),
+                at: 50,
+                ..Commit::default()
+            })
+            .unwrap();
+        let left = store.pending("matrix").unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!((Some(left[0].id), left[0].payload.as_str()), (done.reply, "fait"));
+        assert!(store.is_handled("$d9").unwrap());
+        // Replies kept past the retention go with idle sessions.
+        store.purge_idle(100).unwrap();
+        assert!(store.pending("matrix").unwrap().is_empty());
+        assert!(store.pending("discord").unwrap().is_empty());
     }
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Store, StoreError};
+use super::{Commit, Committed, Pending, Store, StoreError};
 use crate::dialogue::Session;
 
 /// Schema migrations, in order; `user_version` records how many were applied.
@@ -24,6 +24,16 @@ const MIGRATIONS: &[&str] = &[
         at INTEGER NOT NULL
      );
      CREATE INDEX handled_events_user ON handled_events(user);",
+    // 2: replies kept until the transport delivered them.
+    "CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        user TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created INTEGER NOT NULL
+     );
+     CREATE INDEX outbox_user ON outbox(user);
+     CREATE INDEX outbox_created ON outbox(created);",
 ];
 
 pub struct SqliteStore {
@@ -90,20 +100,37 @@ impl Store for SqliteStore {
         json.map(|j| serde_json::from_str(&j).map_err(StoreError::from)).transpose()
     }
 
-    fn save(&mut self, key: &str, user: &str, session: &Session, event: Option<&str>) -> Result<(), StoreError> {
-        let json = serde_json::to_string(session)?;
+    fn commit(&mut self, c: &Commit<'_>) -> Result<Committed, StoreError> {
+        let json = c.session.map(|(_, _, s)| serde_json::to_string(s)).transpose()?;
         let tx = self.conn.transaction()?;
-        tx.prepare_cached(
-            "INSERT INTO sessions (key, user, data, updated) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(key) DO UPDATE SET data = excluded.data, updated = excluded.updated",
-        )?
-        .execute(params![key, user, json, session.updated])?;
-        if let Some(e) = event {
+        let mut done = Committed::default();
+        if let Some(user) = c.forget {
+            done.forgotten = tx.execute("DELETE FROM sessions WHERE user = ?1", params![user])?;
+            tx.execute("DELETE FROM handled_events WHERE user = ?1", params![user])?;
+            tx.execute("DELETE FROM outbox WHERE user = ?1", params![user])?;
+        }
+        if let (Some((key, user, session)), Some(json)) = (c.session, json) {
+            tx.prepare_cached(
+                "INSERT INTO sessions (key, user, data, updated) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(key) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+            )?
+            .execute(params![key, user, json, session.updated])?;
+        }
+        if let Some((event, user)) = c.event {
             tx.prepare_cached("INSERT OR IGNORE INTO handled_events (event_id, user, at) VALUES (?1, ?2, ?3)")?
-                .execute(params![e, user, session.updated])?;
+                .execute(params![event, user, c.at])?;
+        }
+        if let Some((key, user, payload)) = c.reply {
+            tx.prepare_cached("INSERT INTO outbox (key, user, payload, created) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![key, user, payload, c.at])?;
+            done.reply = Some(tx.last_insert_rowid());
         }
         tx.commit()?;
-        Ok(())
+        if c.forget.is_some() {
+            // Old page images stay in the write-ahead log until a checkpoint: fold them in now.
+            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(done)
     }
 
     fn is_handled(&mut self, event: &str) -> Result<bool, StoreError> {
@@ -115,26 +142,27 @@ impl Store for SqliteStore {
             .is_some())
     }
 
-    fn mark_handled(&mut self, event: &str, at: i64) -> Result<(), StoreError> {
-        // No user: nothing here identifies the person.
-        self.conn
-            .prepare_cached("INSERT OR IGNORE INTO handled_events (event_id, user, at) VALUES (?1, '', ?2)")?
-            .execute(params![event, at])?;
+    fn pending(&mut self, transport: &str) -> Result<Vec<Pending>, StoreError> {
+        let prefix = format!("{transport}:");
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, key, payload FROM outbox WHERE substr(key, 1, length(?1)) = ?1 ORDER BY id")?;
+        let rows =
+            stmt.query_map(params![prefix], |r| Ok(Pending { id: r.get(0)?, key: r.get(1)?, payload: r.get(2)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn delivered(&mut self, id: i64) -> Result<(), StoreError> {
+        self.conn.prepare_cached("DELETE FROM outbox WHERE id = ?1")?.execute(params![id])?;
         Ok(())
     }
 
-    fn forget_user(&mut self, user: &str) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
-        let n = tx.execute("DELETE FROM sessions WHERE user = ?1", params![user])?;
-        tx.execute("DELETE FROM handled_events WHERE user = ?1", params![user])?;
-        tx.commit()?;
-        // Old page images stay in the write-ahead log until a checkpoint: fold them in now.
-        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        Ok(n)
-    }
-
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
-        Ok(self.conn.execute("DELETE FROM sessions WHERE updated < ?1", params![before])?)
+        let tx = self.conn.transaction()?;
+        let n = tx.execute("DELETE FROM sessions WHERE updated < ?1", params![before])?;
+        tx.execute("DELETE FROM outbox WHERE created < ?1", params![before])?;
+        tx.commit()?;
+        Ok(n)
     }
 }
 

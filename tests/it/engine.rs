@@ -160,3 +160,45 @@ fn late_messages_get_an_apology_and_idle_sessions_are_purged() {
     assert_eq!(bot.purge_idle(10_000 + 31 * 86_400).unwrap(), 1);
     assert!(bot.store_mut().load(&msg.key()).unwrap().is_none());
 }
+
+#[test]
+fn durable_replies_survive_until_delivered_and_go_with_an_erasure() {
+    use aiguilleur::bot::{Bot, Incoming};
+    use aiguilleur::render::{Block, plain};
+    use aiguilleur::store::SqliteStore;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    let pack = |blocks: &[Block]| plain::plain(blocks);
+    let msg = |text: &str, id: &str| Incoming {
+        transport: "matrix".into(),
+        user: "@maire:exemple.fr".into(),
+        conversation: "!salon".into(),
+        text: text.into(),
+        event_id: Some(id.into()),
+        now: 100,
+        sent_at: None,
+    };
+    let mut bot = Bot::new(support::content(), SqliteStore::open(&path).unwrap(), "fr");
+    let first = bot.handle_durable(&msg("bonjour", "$1"), &pack).unwrap().expect("a reply to keep");
+    assert!(first.payload.contains("Quelle est votre commune"), "{}", first.payload);
+    assert_eq!(first.key, "matrix:!salon:@maire:exemple.fr");
+    assert!(bot.handle_durable(&msg("bonjour", "$1"), &pack).unwrap().is_none(), "a replayed event is not answered");
+    let second = bot.handle_durable(&msg("Genêts", "$2"), &pack).unwrap().unwrap();
+    // The process dies before sending anything: both replies are still there, in order.
+    drop(bot);
+    let mut bot = Bot::new(support::content(), SqliteStore::open(&path).unwrap(), "fr");
+    assert_eq!(bot.pending("matrix").unwrap(), vec![first.clone(), second.clone()]);
+    assert!(bot.pending("discord").unwrap().is_empty());
+    bot.delivered(first.id).unwrap();
+    assert_eq!(bot.pending("matrix").unwrap(), vec![second.clone()]);
+    // Erasing the person erases what was waiting for them; the confirmation alone is kept.
+    bot.handle_durable(&msg("oublie-moi", "$3"), &pack).unwrap().unwrap();
+    let done = bot.handle_durable(&msg("oui", "$4"), &pack).unwrap().unwrap();
+    assert_eq!(bot.pending("matrix").unwrap(), vec![done.clone()]);
+    assert!(done.payload.contains("j'ai tout effacé"), "{}", done.payload);
+    // An event answered outside a turn (a notice) is kept the same way, and only once.
+    let notice = [Reply::say("message-indechiffrable")];
+    let n = bot.record_durable("indechiffrable:$5", "matrix:!salon:", &notice, &pack, 120).unwrap().unwrap();
+    assert!(bot.record_durable("indechiffrable:$5", "matrix:!salon:", &notice, &pack, 121).unwrap().is_none());
+    assert_eq!(bot.pending("matrix").unwrap(), vec![done, n]);
+}

@@ -68,6 +68,25 @@ pub struct Connected {
     pub first_login: bool,
 }
 
+/// Sets matrix-sdk's own sync token to the bot's (`sync-token`), before the session is restored
+/// (which loads it).
+///
+/// matrix-sdk drops a sync response whose `next_batch` is the token it stored last ("the same
+/// response twice"). When the bot is killed after matrix-sdk stored a response but before the bot
+/// recorded its messages, the bot syncs again from its own, older token; the server answers with
+/// that same `next_batch`, and matrix-sdk would drop the very messages to read again (found by the
+/// SIGKILL campaign, `tests/it/matrix_crash.rs`).
+async fn align_sync_token(client: &Client, files: &Files) -> anyhow::Result<()> {
+    use matrix_sdk::store::{StateStoreDataKey, StateStoreDataValue};
+    let ours = super::sync::read_token(&files.sync_token());
+    let store = client.state_store();
+    match ours {
+        Some(token) => store.set_kv_data(StateStoreDataKey::SyncToken, StateStoreDataValue::SyncToken(token)).await,
+        None => store.remove_kv_data(StateStoreDataKey::SyncToken).await,
+    }
+    .context("jeton de synchronisation du magasin Matrix")
+}
+
 /// Restores the saved session, or logs in for the first time.
 ///
 /// # Errors
@@ -97,6 +116,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<Connected> {
             .build()
             .await
             .context("ouverture du client Matrix")?;
+        align_sync_token(&client, &files).await?;
         client
             .matrix_auth()
             .restore_session(saved.session, RoomLoadSettings::default())

@@ -21,8 +21,9 @@ use matrix_sdk::ruma::{OwnedEventId, OwnedUserId};
 use tracing::{debug, info};
 
 use super::Adapter;
-use super::send::{Outgoing, Thread};
+use super::send::Thread;
 use crate::adapters::reload;
+use crate::store::Store as _;
 
 /// How long an undecryptable event is retried before the person is asked to resend it.
 const UTD_GRACE: Duration = Duration::from_secs(5);
@@ -34,6 +35,7 @@ impl Adapter {
         if event.kind.sender().is_some_and(|s| s == self.me) {
             return;
         }
+        tracing::trace!(salon = %room.room_id(), evenement = ?event.event_id(), indechiffrable = event.kind.is_utd(), "événement");
         match event.kind {
             TimelineEventKind::UnableToDecrypt { event, .. } => self.undecryptable(room, event.cast_unchecked()),
             kind => self.on_event(room, kind.raw()),
@@ -85,44 +87,37 @@ impl Adapter {
             && self.access.admins.contains(sender)
             && reload::admin_command(&body) == Some(reload::AdminCommand::Reload)
         {
-            self.reload(room, thread, event_id.to_string());
+            self.reload(room, thread, event_id.to_string(), sender);
             return;
         }
         let incoming = self.incoming(room.room_id(), sender.as_str(), body, event_id.to_string(), Some(sent_at));
-        let blocks = self.turn(&incoming);
-        if blocks.is_empty() {
+        if !self.turn(room, &incoming, thread) {
             debug!(salon = %room.room_id(), evenement = %event_id, "déjà traité");
-            return;
         }
-        self.enqueue(room, Outgoing::new(blocks, thread, self.tasks.guard()));
     }
 
     /// An admin's `!recharger`: the content is reloaded if it validates, and the admin is told.
-    fn reload(self: &Arc<Self>, room: &Room, thread: Option<Thread>, event_id: String) {
+    fn reload(self: &Arc<Self>, room: &Room, thread: Option<Thread>, event_id: String, admin: &OwnedUserId) {
         let this = Arc::clone(self);
         let room = room.clone();
+        let admin = admin.to_string();
         self.tasks.spawn(async move {
-            let (bot, root) = (Arc::clone(&this.bot), this.content_root.clone());
-            let blocks = tokio::task::spawn_blocking(move || {
-                // A replayed command is not run (nor answered) twice.
-                let first = bot
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .mark_handled(&event_id, crate::adapters::now())
-                    .unwrap_or(true);
-                if !first {
-                    return vec![];
+            let (bot, root, id) = (Arc::clone(&this.bot), this.content_root.clone(), event_id.clone());
+            let replies = tokio::task::spawn_blocking(move || {
+                // A replayed command is not run (nor answered) twice; one killed before its
+                // answer was recorded runs again, which does no harm.
+                let done = bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).store_mut().is_handled(&id);
+                if done.unwrap_or(false) {
+                    return None;
                 }
-                let outcome = reload::try_reload(&bot, &root);
-                let bot = bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                bot.blocks(&reload::outcome_replies(&outcome))
+                Some(reload::outcome_replies(&reload::try_reload(&bot, &root)))
             })
             .await
-            .unwrap_or_default();
-            if blocks.is_empty() {
-                return;
+            .ok()
+            .flatten();
+            if let Some(replies) = replies {
+                this.record(&room, &event_id, &admin, &replies, thread);
             }
-            this.enqueue(&room, Outgoing::new(blocks, thread, this.tasks.guard()));
         });
     }
 
@@ -134,7 +129,9 @@ impl Adapter {
     fn undecryptable(self: &Arc<Self>, room: &Room, raw: Raw<OriginalSyncRoomEncryptedEvent>) {
         let this = Arc::clone(self);
         let room = room.clone();
+        let retrying = self.retrying.guard();
         self.tasks.spawn(async move {
+            let _retrying = retrying;
             let started = Instant::now();
             while started.elapsed() < UTD_GRACE {
                 tokio::time::sleep(Duration::from_millis(500)).await;
@@ -160,20 +157,12 @@ impl Adapter {
                 last.insert(room.room_id().to_owned(), now);
             }
             // One notice per undecryptable event, even when a sync is replayed after a restart.
-            if let Ok(Some(id)) = raw.get_field::<String>("event_id") {
-                let first = this
-                    .bot
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .mark_handled(&format!("indechiffrable:{id}"), crate::adapters::now())
-                    .unwrap_or(true);
-                if !first {
-                    return;
-                }
+            let id = raw.get_field::<String>("event_id").ok().flatten().unwrap_or_default();
+            let sender = raw.get_field::<String>("sender").ok().flatten().unwrap_or_default();
+            let notice = [crate::reply::Reply::say("message-indechiffrable")];
+            if this.record(&room, &format!("indechiffrable:{id}"), &sender, &notice, None) {
+                info!(salon = %room.room_id(), "message indéchiffrable : demande de renvoi");
             }
-            info!(salon = %room.room_id(), "message indéchiffrable : demande de renvoi");
-            let blocks = this.say("message-indechiffrable");
-            this.enqueue(&room, Outgoing::new(blocks, None, this.tasks.guard()));
         });
     }
 }

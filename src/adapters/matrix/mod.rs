@@ -31,8 +31,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use matrix_sdk::Client;
 use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId};
+use matrix_sdk::{Client, Room};
 use tokio::sync::{Notify, mpsc, watch};
 use tracing::{info, warn};
 
@@ -97,6 +97,7 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
         inviting: Mutex::default(),
         utd_notices: Mutex::default(),
         tasks: Tasks::default(),
+        retrying: Tasks::default(),
         joins: Mutex::default(),
     });
 
@@ -106,6 +107,7 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
         info!("arrêt demandé");
         let _ = stop_tx.send(true);
     });
+    adapter.resend_pending();
     let result = sync::run(Arc::clone(&adapter), connected.files.sync_token(), stop_rx).await;
     if !adapter.tasks.idle(Duration::from_secs(10)).await {
         warn!("arrêt : des réponses n'ont pas pu partir à temps");
@@ -148,28 +150,68 @@ pub(crate) struct Adapter {
     utd_notices: Mutex<HashMap<OwnedRoomId, Instant>>,
     /// Replies and joins in flight, waited for at shutdown.
     tasks: Tasks,
+    /// Undecryptable events being tried again: while there are any, the sync token is not saved,
+    /// so that a restart reads them again.
+    retrying: Tasks,
     /// Rooms just joined, waiting for the sync that shows the join (see `rooms::invite`).
     joins: Mutex<HashMap<OwnedRoomId, tokio::sync::oneshot::Sender<()>>>,
 }
 
 impl Adapter {
-    /// Runs the bot on one message; a store failure gives the generic error message.
-    fn turn(&self, incoming: &Incoming) -> Vec<crate::render::Block> {
-        let mut bot = self.bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let replies = match bot.handle(incoming) {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(salon = %incoming.conversation, "base de conversations : {e}");
-                vec![crate::reply::Reply::say("erreur-interne")]
-            }
-        };
-        if replies.is_empty() { vec![] } else { bot.blocks(&replies) }
+    /// Runs the bot on one message and queues its reply in `room`, kept in the store (in the
+    /// turn's transaction) until it is sent. A store failure gives the generic error message.
+    /// Whether there was anything to answer (false: an event already handled).
+    fn turn(self: &Arc<Self>, room: &Room, incoming: &Incoming, thread: Option<send::Thread>) -> bool {
+        let pack = |blocks: &[crate::render::Block]| send::Packed::new(room.room_id(), thread.clone(), blocks).json();
+        let result = self.bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).handle_durable(incoming, &pack);
+        self.queue(room, result, thread)
     }
 
-    /// Localises replies that do not come from a turn (notices).
-    fn say(&self, id: &str) -> Vec<crate::render::Block> {
-        let bot = self.bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        bot.blocks(&[crate::reply::Reply::say(id)])
+    /// Records an event answered outside a turn (admin command, notice) and queues `replies`,
+    /// kept until sent. False when the event was already recorded.
+    fn record(
+        self: &Arc<Self>,
+        room: &Room,
+        event_id: &str,
+        user: &str,
+        replies: &[crate::reply::Reply],
+        thread: Option<send::Thread>,
+    ) -> bool {
+        let pack = |blocks: &[crate::render::Block]| send::Packed::new(room.room_id(), thread.clone(), blocks).json();
+        let key = format!("{TRANSPORT}:{}:{user}", room.room_id());
+        let result = self.bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).record_durable(
+            event_id,
+            &key,
+            replies,
+            &pack,
+            super::now(),
+        );
+        self.queue(room, result, thread)
+    }
+
+    fn queue(
+        self: &Arc<Self>,
+        room: &Room,
+        result: Result<Option<crate::store::Pending>, crate::store::StoreError>,
+        thread: Option<send::Thread>,
+    ) -> bool {
+        match result {
+            Ok(Some(pending)) => {
+                self.send_pending(pending);
+                true
+            }
+            Ok(None) => false,
+            Err(e) => {
+                tracing::error!(salon = %room.room_id(), "base de conversations : {e}");
+                let blocks = {
+                    let bot = self.bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    bot.blocks(&[crate::reply::Reply::say("erreur-interne")])
+                };
+                let packed = send::Packed::new(room.room_id(), thread, &blocks);
+                self.enqueue(room, send::Outgoing::transient(packed, self.tasks.guard()));
+                true
+            }
+        }
     }
 
     fn incoming(
@@ -220,6 +262,10 @@ impl Tasks {
             let _guard = guard;
             fut.await;
         });
+    }
+
+    fn busy(&self) -> bool {
+        self.0.0.load(Ordering::SeqCst) > 0
     }
 
     /// Waits until nothing is in flight, at most `limit`; whether it got there.

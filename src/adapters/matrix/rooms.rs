@@ -15,7 +15,6 @@ use matrix_sdk::ruma::OwnedRoomId;
 use matrix_sdk::{Room, RoomMemberships};
 use tracing::{debug, info, warn};
 
-use super::send::Outgoing;
 use super::{Adapter, Backoff, Retry, classify};
 
 /// How long the bot keeps trying to join after an invite.
@@ -96,10 +95,7 @@ impl Adapter {
         if greeted {
             return;
         }
-        let blocks = self.turn(&incoming);
-        if !blocks.is_empty() {
-            self.enqueue(&room, Outgoing::new(blocks, None, self.tasks.guard()));
-        }
+        self.turn(&room, &incoming, None);
     }
 
     /// Joins with retries; the joined room, or `None` when the invite cannot be accepted.

@@ -8,7 +8,9 @@
 //! The sync token is ours (`sync-token` in the Matrix directory) and is written only after every
 //! message of the response went through the bot, which records each event id with its session:
 //! after a crash the bot syncs again from the last token it finished, and the store says which
-//! events were already answered. Without a token (first start), the first sync only looks: old
+//! events were already answered. While an undecryptable event is being tried again, the token is
+//! not saved either, so that a crash meanwhile does not skip it. (matrix-sdk keeps a token of its
+//! own, which `login` sets back to ours at start: see `align_sync_token`.) Without a token (first start), the first sync only looks: old
 //! history is not answered, pending invites are.
 
 use std::path::{Path, PathBuf};
@@ -66,7 +68,12 @@ pub(super) async fn run(
                 backoff.reset();
                 let next = response.next_batch.clone();
                 adapter.dispatch(response, first);
-                save_token(&token_file, &next);
+                if adapter.retrying.busy() {
+                    debug!("messages indéchiffrables en cours d'essai : jeton de synchronisation retenu");
+                } else {
+                    save_token(&token_file, &next);
+                    tracing::trace!(jeton = %next, "jeton de synchronisation enregistré");
+                }
                 token = Some(next);
                 if !started {
                     started = true;
@@ -135,7 +142,7 @@ fn filter() -> Filter {
     Filter::FilterDefinition(def)
 }
 
-fn read_token(file: &Path) -> Option<String> {
+pub(super) fn read_token(file: &Path) -> Option<String> {
     std::fs::read_to_string(file).ok().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
@@ -186,6 +193,11 @@ impl Adapter {
             }
             let mut members_changed =
                 state.iter().any(|e| e.get_field::<String>("type").ok().flatten().as_deref() == Some("m.room.member"));
+            if tracing::enabled!(tracing::Level::TRACE) {
+                let ids: Vec<String> =
+                    update.timeline.events.iter().filter_map(|e| e.event_id().map(|i| i.to_string())).collect();
+                tracing::trace!(salon = %room_id, evenements = ?ids, limite = update.timeline.limited, "chronologie reçue");
+            }
             for event in update.timeline.events {
                 if event.kind.event_type().as_deref() == Some("m.room.member") {
                     members_changed = true;
