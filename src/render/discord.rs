@@ -35,14 +35,14 @@ const ID_PREFIX: &str = "aig";
 pub const BLANK: &str = "\u{200b}";
 
 /// One Discord message.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     pub content: String,
     pub embeds: Vec<Embed>,
     pub components: Vec<Row>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Embed {
     pub title: Option<String>,
     /// The title's link.
@@ -51,34 +51,34 @@ pub struct Embed {
     pub fields: Vec<EmbedField>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EmbedField {
     pub name: String,
     pub value: String,
 }
 
 /// An action row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Row {
     Buttons(Vec<Button>),
     Select(Select),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Button {
     pub custom_id: String,
     pub label: String,
 }
 
 /// A string select menu; each option's value is the choice's number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Select {
     pub custom_id: String,
     pub placeholder: String,
     pub options: Vec<SelectOption>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SelectOption {
     pub label: String,
     pub value: String,

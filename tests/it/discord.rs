@@ -22,8 +22,8 @@ use aiguilleur::transcript::{self, Expect};
 use serde_json::json;
 
 use crate::fake_discord::{
-    APP_ID, BOT_ID, FakeDiscord, GUILD, INTENT_DIRECT_MESSAGES, INTENT_GUILD_MEMBERS, INTENT_GUILD_MESSAGES,
-    INTENT_GUILD_PRESENCES, INTENT_GUILDS, INTENT_MESSAGE_CONTENT, Msg, OTHER_GUILD, TOKEN,
+    APP_ID, BOT_ID, Call, FakeDiscord, GUILD, INTENT_DIRECT_MESSAGES, INTENT_GUILD_MEMBERS, INTENT_GUILD_MESSAGES,
+    INTENT_GUILD_PRESENCES, INTENT_GUILDS, INTENT_MESSAGE_CONTENT, Msg, OTHER_GUILD, State, TOKEN,
 };
 
 const DM: u64 = 700_000_000_000_000_001;
@@ -490,4 +490,67 @@ fn every_card_of_the_catalogue_fits_discord() {
     }
     let cards = blocks.iter().filter(|b| matches!(b, aiguilleur::render::Block::Card(_))).count();
     assert_eq!(titles, cards, "one titled embed per card");
+}
+
+/// The bot's messages in `channel`, as text.
+fn bot_texts(s: &State, channel: u64) -> Vec<String> {
+    s.messages.iter().filter(|m| m.author == BOT_ID && m.channel == channel).map(Msg::text).collect()
+}
+
+/// How many bot messages in `channel` contain `needle`.
+fn count(s: &State, channel: u64, needle: &str) -> usize {
+    bot_texts(s, channel).iter().filter(|t| t.contains(needle)).count()
+}
+
+/// The bot killed (SIGKILL) while a reply is on its way: the reply, kept in the store with the
+/// turn, goes out at the next start, and only once. Two cases, made deterministic by the fake:
+/// the request never reached Discord (held, then dropped), or it did but its answer never came
+/// back (Discord then recognises the nonce and keeps one message).
+#[test]
+fn a_reply_cut_off_by_a_crash_is_sent_at_restart_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start();
+    let bot = Bot::start(&fake, dir.path());
+    fake.wait_ready(1);
+
+    // The reply's request is lost: the bot dies while it hangs.
+    fake.state().hold_posts = true;
+    fake.say(DM, None, MAIRE, "bonjour");
+    fake.wait(15, "the reply's request", |s| (s.held > 0).then_some(()));
+    drop(bot); // SIGKILL
+    fake.state().hold_posts = false;
+    assert_eq!(count(&fake.state(), DM, "Quelle est votre commune"), 0, "nothing reached the channel");
+    let bot = Bot::start(&fake, dir.path());
+    fake.wait_ready(2);
+    fake.wait(15, "the kept reply", |s| (count(s, DM, "Quelle est votre commune") > 0).then_some(()));
+    fake.settle();
+    let s = fake.state();
+    assert_eq!(count(&s, DM, "Quelle est votre commune"), 1, "{:#?}", bot_texts(&s, DM));
+    drop(s);
+    assert!(bot.log().contains("réponses non parties avant l'arrêt"), "{}", bot.log());
+
+    // The reply reached Discord, its answer did not reach the bot.
+    fake.state().slow = Some(Duration::from_secs(60));
+    fake.say(DM, None, MAIRE, "Genêts");
+    fake.wait(15, "the reply to Genêts", |s| (count(s, DM, "Genêts compte") > 0).then_some(()));
+    drop(bot); // SIGKILL, the answer still on its way
+    fake.state().slow = None;
+    let bot = Bot::start(&fake, dir.path());
+    fake.wait_ready(3);
+    fake.wait(15, "the kept reply sent again", |s| {
+        let again =
+            |c: &&Call| c.method == "POST" && c.body["content"].as_str().is_some_and(|t| t.contains("Genêts compte"));
+        (s.calls.iter().filter(again).count() >= 2).then_some(())
+    });
+    fake.settle();
+    let s = fake.state();
+    assert_eq!(count(&s, DM, "Genêts compte"), 1, "the nonce kept it single: {:#?}", bot_texts(&s, DM));
+    drop(s);
+
+    // The conversation goes on where it was.
+    let before = count(&fake.state(), DM, "programme");
+    fake.say(DM, None, MAIRE, "oui");
+    fake.wait(15, "the next question", |s| (count(s, DM, "programme") > before).then_some(()));
+    assert_never_pings(&fake);
+    drop(bot);
 }

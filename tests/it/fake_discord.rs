@@ -50,6 +50,8 @@ pub struct Msg {
     pub reply_to: Option<u64>,
     /// Times it was edited (component updates, edits of an interaction response).
     pub edits: usize,
+    /// The nonce the bot sent it with.
+    pub nonce: Option<String>,
 }
 
 impl Msg {
@@ -175,6 +177,11 @@ pub struct State {
     pub rejected: Vec<(String, String)>,
     /// Answers to `POST /channels/{id}/messages` come this late (a slow or rate-limited API).
     pub slow: Option<Duration>,
+    /// While set, `POST /channels/{id}/messages` requests hang, and are then dropped unanswered
+    /// and unread: requests lost on the way (the bot dies meanwhile, say).
+    pub hold_posts: bool,
+    /// Requests held so far.
+    pub held: usize,
     intents: u64,
 }
 
@@ -312,6 +319,7 @@ impl FakeDiscord {
             ephemeral: false,
             reply_to: None,
             edits: 0,
+            nonce: None,
         });
         if intents & wanted != 0 {
             self.dispatch("MESSAGE_CREATE", d);
@@ -579,6 +587,14 @@ async fn http_conn(tcp: TcpStream, state: Arc<Mutex<State>>, gateway: String) {
         let path = target.split('?').next().unwrap_or("").trim_start_matches("/api/v10").to_owned();
         // As on Discord, the gateway's URL is public; everything else needs the bot's token.
         let authorized = auth == format!("Bot {TOKEN}") || path == "/gateway";
+        let post = method == "POST" && path.starts_with("/channels/") && path.ends_with("/messages");
+        if post && state.lock().unwrap().hold_posts {
+            state.lock().unwrap().held += 1;
+            while state.lock().unwrap().hold_posts {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            return;
+        }
         let (status, reply, delay) = {
             let mut s = state.lock().unwrap();
             s.calls.push(Call { method: method.clone(), path: path.clone(), body: body.clone(), authorized });
@@ -626,6 +642,7 @@ fn new_message(s: &mut State, channel: u64, body: &Value, ephemeral: bool) -> Ms
         ephemeral: ephemeral || flags & 64 != 0,
         reply_to: body["message_reference"]["message_id"].as_str().and_then(|i| i.parse().ok()),
         edits: 0,
+        nonce: body["nonce"].as_str().map(str::to_owned),
     };
     s.messages.push(m.clone());
     m
@@ -750,7 +767,16 @@ fn route(s: &mut State, method: &str, path: &str, body: &Value, gateway: &str) -
             (200, Value::Array(out))
         }
         ("POST", ["channels", _, "messages"]) => {
-            let m = new_message(s, num(1), body, false);
+            // Discord's `enforce_nonce`: a message already created with this nonce (lately, by
+            // this author) is returned instead of a new one.
+            let nonce = body["nonce"].as_str().filter(|_| body["enforce_nonce"] == true);
+            let known = nonce.and_then(|n| {
+                s.messages.iter().find(|m| m.author == BOT_ID && m.channel == num(1) && m.nonce.as_deref() == Some(n))
+            });
+            let m = match known {
+                Some(m) => m.clone(),
+                None => new_message(s, num(1), body, false),
+            };
             (200, message_json(&m))
         }
         ("PATCH", ["channels", _, "messages", _]) => match edit_message(s, num(3), body) {

@@ -15,7 +15,7 @@ use serenity::all::{
     ActionRowComponent, ButtonKind, ChannelId, Command, CommandInteraction, CommandOptionType, ComponentInteraction,
     ComponentInteractionDataKind, Context, CreateCommand, CreateCommandOption, CreateInteractionResponse,
     CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse, EventHandler,
-    GuildId, Interaction, Message, MessageType, Ready, ResumedEvent, UserId,
+    GuildId, Interaction, Message, MessageId, MessageType, Ready, ResumedEvent, UserId,
 };
 use tokio::sync::OwnedMutexGuard;
 use tracing::{debug, error, info, warn};
@@ -24,6 +24,7 @@ use super::config::DiscordConfig;
 use super::send;
 use crate::adapters::{SharedBot, now, reload};
 use crate::bot::{Bot, Incoming};
+use crate::render::Block;
 use crate::render::discord::{self as layout, Asker};
 use crate::reply::Reply;
 use crate::store::SqliteStore;
@@ -44,12 +45,24 @@ pub struct Handler {
     /// The bot's own user id, from READY.
     me: AtomicU64,
     registered: AtomicBool,
+    /// Whether the replies kept from a previous run were sent (at the first READY).
+    resent: AtomicBool,
     /// One lock per conversation: its turns run in order.
     turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// Per conversation, the turn whose question is the one to answer: clicks on older buttons
     /// are refused (they would answer the current question with an old choice's number).
     /// In memory: after a restart any click is taken, as if typed.
     last_turn: Mutex<HashMap<String, String>>,
+}
+
+/// The transport name in session keys (`discord:<channel>:<user>`).
+const TRANSPORT: &str = "discord";
+
+/// A turn's messages, and the store's id and nonce of the reply when it is kept until sent.
+#[derive(Default)]
+struct Turn {
+    messages: Vec<layout::Message>,
+    kept: Option<(i64, String)>,
 }
 
 fn locked(bot: &SharedBot) -> std::sync::MutexGuard<'_, Bot<SqliteStore>> {
@@ -66,6 +79,7 @@ impl Handler {
             content_root,
             me: AtomicU64::new(0),
             registered: AtomicBool::new(false),
+            resent: AtomicBool::new(false),
             turns: Mutex::new(HashMap::new()),
             last_turn: Mutex::new(HashMap::new()),
         }
@@ -107,33 +121,84 @@ impl Handler {
         last.insert(key.to_owned(), turn.to_owned());
     }
 
-    /// Runs one turn and lays the replies out. `open`: the person asked to start or go on (an
-    /// empty mention, `/orienter`): where they were if they have a conversation, else a welcome.
-    async fn turn(&self, inc: Incoming, open: bool) -> Vec<layout::Message> {
+    /// Runs one turn and lays the replies out for `channel`. `open`: the person asked to start or
+    /// go on (an empty mention, `/orienter`): where they were if they have a conversation, else a
+    /// welcome. The reply of a turn is kept in the store with the turn, until [`Self::delivered`].
+    async fn turn(&self, inc: Incoming, open: bool, channel: ChannelId, reply_to: Option<MessageId>) -> Turn {
         let bot = self.bot.clone();
         let done = tokio::task::spawn_blocking(move || {
             let mut b = locked(&bot);
             let turn = inc.event_id.clone().unwrap_or_else(|| inc.now.to_string());
-            let replies = if open && b.has_session(&inc)? {
-                b.resume(&inc)?
-            } else if open {
-                b.handle(&Incoming { text: "bonjour".into(), ..inc.clone() })?
-            } else {
-                b.handle(&inc)?
+            if open && b.has_session(&inc)? {
+                let replies = b.resume(&inc)?;
+                return Ok(Turn { messages: lay_out(&b, &replies, &inc.user, &turn), kept: None });
+            }
+            let inc = if open { Incoming { text: "bonjour".into(), ..inc } } else { inc };
+            let placeholder = b.content().locales.msg(b.lang(), "discord-choisir", &[]);
+            let asker = Asker { owner: &inc.user, turn: &turn, placeholder: &placeholder };
+            let pack = |blocks: &[Block]| send::Packed::new(channel, reply_to, layout::messages(blocks, &asker)).json();
+            let Some(pending) = b.handle_durable(&inc, &pack)? else {
+                return Ok(Turn::default());
             };
-            Ok::<_, crate::store::StoreError>(lay_out(&b, &replies, &inc.user, &turn))
+            let packed: send::Packed = serde_json::from_str(&pending.payload)?;
+            Ok::<_, crate::store::StoreError>(Turn {
+                messages: packed.messages,
+                kept: Some((pending.id, packed.nonce)),
+            })
         })
         .await;
         match done {
-            Ok(Ok(m)) => m,
+            Ok(Ok(t)) => t,
             Ok(Err(e)) => {
                 error!(error = %e, "base des conversations");
                 let b = locked(&self.bot);
-                lay_out(&b, &[Reply::say("erreur-interne")], "-", "-")
+                Turn { messages: lay_out(&b, &[Reply::say("erreur-interne")], "-", "-"), kept: None }
             }
             Err(e) => {
                 error!(error = %e, "tour interrompu");
-                vec![]
+                Turn::default()
+            }
+        }
+    }
+
+    /// Forgets a kept reply once sent (or given up).
+    fn delivered(&self, turn: &Turn) {
+        if let Some((id, _)) = &turn.kept
+            && let Err(e) = locked(&self.bot).delivered(*id)
+        {
+            warn!(error = %e, "base des conversations : réponse envoyée non retirée de l'attente");
+        }
+    }
+
+    /// At the first READY: the replies kept but not sent when the bot stopped, each in its
+    /// conversation's turn, with the nonces they had.
+    async fn resend_pending(&self, ctx: &Context) {
+        let pending = match locked(&self.bot).pending(TRANSPORT) {
+            Ok(p) => p,
+            Err(e) => {
+                error!(error = %e, "base des conversations : réponses en attente illisibles");
+                return;
+            }
+        };
+        if !pending.is_empty() {
+            info!(nombre = pending.len(), "réponses non parties avant l'arrêt : envoi");
+        }
+        for p in pending {
+            let _turn = self.lock(&p.key).await;
+            match serde_json::from_str::<send::Packed>(&p.payload) {
+                Ok(packed) => {
+                    for i in 0..packed.messages.len() {
+                        let channel = ChannelId::new(packed.channel.max(1));
+                        if let Err(e) = channel.send_message(&ctx.http, packed.channel_message(i)).await {
+                            warn!(error = %e, %channel, "réponse en attente non envoyée, abandonnée");
+                            break;
+                        }
+                    }
+                }
+                Err(e) => warn!(error = %e, "réponse en attente illisible, abandonnée"),
+            }
+            if let Err(e) = locked(&self.bot).delivered(p.id) {
+                warn!(error = %e, "base des conversations : réponse envoyée non retirée de l'attente");
             }
         }
     }
@@ -157,7 +222,7 @@ impl Handler {
         }
         let open = text.trim().is_empty();
         let inc = Incoming {
-            transport: "discord".into(),
+            transport: TRANSPORT.into(),
             user: msg.author.id.to_string(),
             conversation: msg.channel_id.to_string(),
             text,
@@ -167,21 +232,26 @@ impl Handler {
         };
         let key = inc.key();
         let _turn = self.lock(&key).await;
-        let out = self.turn(inc, open).await;
-        if out.is_empty() {
+        let reply_to = msg.guild_id.map(|_| msg.id);
+        let out = self.turn(inc, open, msg.channel_id, reply_to).await;
+        if out.messages.is_empty() {
             return;
         }
         self.set_last(&key, &msg.id.to_string());
-        for (i, m) in out.iter().enumerate() {
-            let mut b = send::message(m);
-            if i == 0 && msg.guild_id.is_some() {
-                b = b.reference_message(msg);
-            }
+        // A kept reply goes with the nonce it was stored with: resent at the next start, it
+        // is not posted twice.
+        let mut packed = send::Packed::new(msg.channel_id, reply_to, out.messages.clone());
+        if let Some((_, nonce)) = &out.kept {
+            packed.nonce.clone_from(nonce);
+        }
+        for i in 0..packed.messages.len() {
+            let b = packed.channel_message(i);
             if let Err(e) = msg.channel_id.send_message(&ctx.http, b).await {
                 warn!(error = %e, channel = %msg.channel_id, "envoi d'un message");
                 break;
             }
         }
+        self.delivered(&out);
     }
 
     async fn on_command(&self, ctx: &Context, c: &CommandInteraction) {
@@ -215,8 +285,8 @@ impl Handler {
                 (self.lock(&key).await, true)
             }
         };
-        let out = self.turn(inc, open).await;
-        let Some((first, rest)) = out.split_first() else {
+        let out = self.turn(inc, open, c.channel_id, None).await;
+        let Some((first, rest)) = out.messages.split_first() else {
             return;
         };
         self.set_last(&key, &c.id.to_string());
@@ -225,14 +295,14 @@ impl Handler {
         } else {
             c.create_response(&ctx.http, CreateInteractionResponse::Message(send::response(first))).await
         };
-        if !report(sent) {
-            return;
-        }
-        for m in rest {
-            if !report(c.create_followup(&ctx.http, send::followup(m)).await) {
-                break;
+        if report(sent) {
+            for m in rest {
+                if !report(c.create_followup(&ctx.http, send::followup(m)).await) {
+                    break;
+                }
             }
         }
+        self.delivered(&out);
     }
 
     async fn on_component(&self, ctx: &Context, c: &ComponentInteraction) {
@@ -285,8 +355,8 @@ impl Handler {
             return;
         }
         let label = chosen_label(c, n);
-        let out = self.turn(inc, false).await;
-        if out.is_empty() {
+        let out = self.turn(inc, false, c.channel_id, None).await;
+        if out.messages.is_empty() {
             if !deferred {
                 report(c.create_response(&ctx.http, CreateInteractionResponse::Acknowledge).await);
             }
@@ -304,14 +374,14 @@ impl Handler {
             )
             .await
         };
-        if !report(sent) {
-            return;
-        }
-        for m in &out {
-            if !report(c.create_followup(&ctx.http, send::followup(m)).await) {
-                break;
+        if report(sent) {
+            for m in &out.messages {
+                if !report(c.create_followup(&ctx.http, send::followup(m)).await) {
+                    break;
+                }
             }
         }
+        self.delivered(&out);
     }
 
     /// `!recharger` from an admin: the content is read again and replaces the current one only
@@ -355,6 +425,9 @@ impl EventHandler for Handler {
             ctx.http.set_application_id(ready.application.id);
         }
         info!(utilisateur = %ready.user.name, serveurs = ready.guilds.len(), "connecté à Discord");
+        if !self.resent.swap(true, Ordering::SeqCst) {
+            self.resend_pending(&ctx).await;
+        }
         if self.register_commands && !self.registered.swap(true, Ordering::SeqCst) {
             match Command::set_global_commands(&ctx.http, self.commands()).await {
                 Ok(c) => info!(n = c.len(), "commandes /orienter et /question enregistrées"),
@@ -385,7 +458,7 @@ impl EventHandler for Handler {
 
 fn incoming(user: UserId, channel: ChannelId, text: String, event: &str) -> Incoming {
     Incoming {
-        transport: "discord".into(),
+        transport: TRANSPORT.into(),
         user: user.to_string(),
         conversation: channel.to_string(),
         text,

@@ -1,12 +1,53 @@
-//! From [`crate::render::discord`] values to serenity's builders.
+//! From [`crate::render::discord`] values to serenity's builders, and the replies as the store
+//! keeps them until they are sent ([`Packed`]).
 
+use serde::{Deserialize, Serialize};
 use serenity::all::{
-    ButtonStyle, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateInteractionResponseFollowup,
-    CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu, CreateSelectMenuKind, CreateSelectMenuOption,
-    EditInteractionResponse,
+    ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse, MessageId, Nonce,
 };
 
 use crate::render::discord::{Embed, Message, Row};
+
+/// A reply as the store keeps it until Discord has it: sent at the next start if the bot died
+/// first. Each message carries a nonce that Discord enforces (`enforce_nonce`): a message that
+/// did reach Discord before the crash is not posted twice.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Packed {
+    pub channel: u64,
+    /// The person's message, which the first message answers (server channels).
+    pub reply_to: Option<u64>,
+    /// The nonce of each message is this, a dash and its rank (Discord allows 25 characters).
+    pub nonce: String,
+    pub messages: Vec<Message>,
+}
+
+impl Packed {
+    pub fn new(channel: ChannelId, reply_to: Option<MessageId>, messages: Vec<Message>) -> Self {
+        Self { channel: channel.get(), reply_to: reply_to.map(MessageId::get), nonce: nonce(), messages }
+    }
+
+    pub fn json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The `i`-th message as a channel message, with its nonce and, first, its reference.
+    pub fn channel_message(&self, i: usize) -> CreateMessage {
+        let mut b = message(&self.messages[i]).nonce(Nonce::String(format!("{}-{i}", self.nonce))).enforce_nonce(true);
+        if let (0, Some(id)) = (i, self.reply_to) {
+            b = b.reference_message((ChannelId::new(self.channel), MessageId::new(id)));
+        }
+        b
+    }
+}
+
+/// 16 hexadecimal digits, from the standard library's random hasher keys and the clock.
+fn nonce() -> String {
+    use std::hash::BuildHasher;
+    let h = std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now());
+    format!("{h:016x}")
+}
 
 /// Nobody is ever pinged: not `@everyone`, not a role, not even the person answered.
 pub fn no_mentions() -> CreateAllowedMentions {
