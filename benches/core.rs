@@ -1,5 +1,6 @@
 //! Criterion benchmarks of the core: one turn, a whole conversation, matching (shipped and
-//! synthetic catalogues), a quick-question search, content load + validation, rendering.
+//! synthetic catalogues), a quick-question search, content load + validation, rendering, and the
+//! cost of keeping replies in the store until sent.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -78,6 +79,39 @@ fn benches(c: &mut Criterion) {
             },
             BatchSize::SmallInput,
         );
+    });
+
+    // The cost of keeping each reply in the store until sent (Matrix, Discord): the same turn on
+    // the SQLite file in WAL mode, plain, then with the reply kept in its transaction and deleted
+    // once "sent".
+    let dir = tempfile::tempdir().unwrap();
+    let store = aiguilleur::store::SqliteStore::open(&dir.path().join("bench.sqlite")).unwrap();
+    let mut bot = Bot::new(Arc::clone(&content), store, "fr");
+    let mut n = 0u64;
+    let mut msg = move |text: &str| {
+        n += 1;
+        Incoming {
+            transport: "bench".into(),
+            user: "u".into(),
+            conversation: "c".into(),
+            text: text.to_owned(),
+            event_id: Some(format!("$e{n}")),
+            now: 1_700_000_000,
+            sent_at: None,
+        }
+    };
+    for t in &CONVERSATION[..4] {
+        bot.handle(&msg(t)).unwrap();
+    }
+    c.bench_function("quick question on the SQLite file, reply not kept", |b| {
+        b.iter(|| bot.handle(&msg("c'est quoi la DETR ?")).unwrap());
+    });
+    let pack = |blocks: &[aiguilleur::render::Block]| aiguilleur::render::plain::plain(blocks);
+    c.bench_function("quick question on the SQLite file, reply kept until sent", |b| {
+        b.iter(|| {
+            let kept = bot.handle_durable(&msg("c'est quoi la DETR ?"), &pack).unwrap().unwrap();
+            bot.delivered(kept.id).unwrap();
+        });
     });
 
     let profil = Profil {
