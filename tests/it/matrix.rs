@@ -19,7 +19,7 @@
 //! filter (for instance `info,matrix_sdk_crypto=debug`).
 
 use std::collections::VecDeque;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -334,6 +334,33 @@ pub(crate) struct BotSetup {
 }
 
 impl BotSetup {
+    /// The bot on `homeserver`, logging in by email, its data, database and configuration under
+    /// `work`, its log in `log`. `AIGUILLEUR_TEST_BOT_LOG` sets another filter for that log, to
+    /// look into a failure.
+    pub(crate) fn new(homeserver: String, work: &Path, log: PathBuf) -> Self {
+        let data = work.join("data");
+        Self {
+            env: vec![
+                ("MATRIX_HOMESERVER".into(), homeserver),
+                ("MATRIX_USER".into(), BOT_EMAIL.into()),
+                ("MATRIX_PASSWORD".into(), BOT_PASSWORD.into()),
+                ("MATRIX_ALLOWED_SERVERS".into(), "agent.tchap.gouv.fr".into()),
+                ("AIGUILLEUR_DATA_DIR".into(), data.display().to_string()),
+                (
+                    "AIGUILLEUR_LOG".into(),
+                    std::env::var("AIGUILLEUR_TEST_BOT_LOG").unwrap_or_else(|_| {
+                        "info,aiguilleur=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn".into()
+                    }),
+                ),
+                ("NO_COLOR".into(), "1".into()),
+            ],
+            config: work.join("aiguilleur.toml"),
+            db: work.join("conversations.sqlite"),
+            log,
+            data,
+        }
+    }
+
     pub(crate) fn start(&self) -> BotProcess {
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_aiguilleur"))
@@ -437,8 +464,8 @@ async fn story() {
     let bot_log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("matrix-bot-{}.log", std::process::id()));
     let _ = std::fs::remove_file(&bot_log);
     eprintln!("[test] bot log: {}", bot_log.display());
-    let data = work.path().join("data");
-    let config = work.path().join("aiguilleur.toml");
+    let setup = BotSetup::new(hs.url(), work.path(), bot_log.clone());
+    let (config, data) = (setup.config.clone(), setup.data.clone());
     // Typing shown at once at first (to see it), then the default delay (for the timings).
     let write_config = |typing: &str| {
         let text = format!(
@@ -448,27 +475,6 @@ async fn story() {
         std::fs::write(&config, text).unwrap();
     };
     write_config("typing_delay_ms = 0\n");
-    let setup = BotSetup {
-        env: vec![
-            ("MATRIX_HOMESERVER".into(), hs.url()),
-            ("MATRIX_USER".into(), BOT_EMAIL.into()),
-            ("MATRIX_PASSWORD".into(), BOT_PASSWORD.into()),
-            ("MATRIX_ALLOWED_SERVERS".into(), "agent.tchap.gouv.fr".into()),
-            ("AIGUILLEUR_DATA_DIR".into(), data.display().to_string()),
-            (
-                "AIGUILLEUR_LOG".into(),
-                // AIGUILLEUR_TEST_BOT_LOG: another filter for the bot's log, to look into a failure.
-                std::env::var("AIGUILLEUR_TEST_BOT_LOG").unwrap_or_else(|_| {
-                    "info,aiguilleur=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn".into()
-                }),
-            ),
-            ("NO_COLOR".into(), "1".into()),
-        ],
-        config: config.clone(),
-        db: work.path().join("conversations.sqlite"),
-        log: bot_log.clone(),
-        data: data.clone(),
-    };
     let mut process = setup.start();
     let mut maire = User::login(&hs, "maire", "maire-pw").await;
 

@@ -125,35 +125,14 @@ async fn campaign() {
         PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("matrix-crash-bot-{}.log", std::process::id()));
     let _ = std::fs::remove_file(&bot_log);
     eprintln!("[crash] bot log: {}", bot_log.display());
-    let data = work.path().join("data");
-    let config = work.path().join("aiguilleur.toml");
+    let setup = BotSetup::new(hs.url(), work.path(), bot_log.clone());
     std::fs::write(
-        &config,
+        &setup.config,
         format!(
             "[matrix]\nallowed_users = [\"{maire_id}\"]\nadmins = [\"{maire_id}\"]\ndisplay_name = \"Aiguilleur\"\n"
         ),
     )
     .unwrap();
-    let setup = BotSetup {
-        env: vec![
-            ("MATRIX_HOMESERVER".into(), hs.url()),
-            ("MATRIX_USER".into(), BOT_EMAIL.into()),
-            ("MATRIX_PASSWORD".into(), BOT_PASSWORD.into()),
-            ("MATRIX_ALLOWED_SERVERS".into(), "agent.tchap.gouv.fr".into()),
-            ("AIGUILLEUR_DATA_DIR".into(), data.display().to_string()),
-            (
-                "AIGUILLEUR_LOG".into(),
-                std::env::var("AIGUILLEUR_TEST_BOT_LOG").unwrap_or_else(|_| {
-                    "info,aiguilleur=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn".into()
-                }),
-            ),
-            ("NO_COLOR".into(), "1".into()),
-        ],
-        config,
-        db: work.path().join("conversations.sqlite"),
-        log: bot_log.clone(),
-        data,
-    };
     let mut process: BotProcess = setup.start();
     let mut maire = User::login(&hs, "maire", "maire-pw").await;
     eprintln!("[crash] synapse, bot and mayor up after {:?}", t0.elapsed());

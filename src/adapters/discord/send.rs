@@ -99,57 +99,40 @@ pub fn answered(label: &str) -> Vec<CreateActionRow> {
     ])]
 }
 
+/// Fills one of serenity's message builders, which share these methods but no trait: no
+/// mentions, then the content, embeds and components the message has.
+macro_rules! filled {
+    ($builder:expr, $m:expr) => {{
+        let m: &Message = $m;
+        let mut b = $builder.allowed_mentions(no_mentions());
+        if !m.content.is_empty() {
+            b = b.content(&m.content);
+        }
+        if !m.embeds.is_empty() {
+            b = b.embeds(m.embeds.iter().map(embed).collect());
+        }
+        if !m.components.is_empty() {
+            b = b.components(rows(&m.components));
+        }
+        b
+    }};
+}
+
 pub fn message(m: &Message) -> CreateMessage {
-    let mut b = CreateMessage::new().allowed_mentions(no_mentions());
-    if !m.content.is_empty() {
-        b = b.content(&m.content);
-    }
-    if !m.embeds.is_empty() {
-        b = b.embeds(m.embeds.iter().map(embed).collect());
-    }
-    if !m.components.is_empty() {
-        b = b.components(rows(&m.components));
-    }
-    b
+    filled!(CreateMessage::new(), m)
 }
 
 pub fn response(m: &Message) -> CreateInteractionResponseMessage {
-    let mut b = CreateInteractionResponseMessage::new().allowed_mentions(no_mentions());
-    if !m.content.is_empty() {
-        b = b.content(&m.content);
-    }
-    if !m.embeds.is_empty() {
-        b = b.embeds(m.embeds.iter().map(embed).collect());
-    }
-    if !m.components.is_empty() {
-        b = b.components(rows(&m.components));
-    }
-    b
+    filled!(CreateInteractionResponseMessage::new(), m)
 }
 
 pub fn followup(m: &Message) -> CreateInteractionResponseFollowup {
-    let mut b = CreateInteractionResponseFollowup::new().allowed_mentions(no_mentions());
-    if !m.content.is_empty() {
-        b = b.content(&m.content);
-    }
-    if !m.embeds.is_empty() {
-        b = b.embeds(m.embeds.iter().map(embed).collect());
-    }
-    if !m.components.is_empty() {
-        b = b.components(rows(&m.components));
-    }
-    b
+    filled!(CreateInteractionResponseFollowup::new(), m)
 }
 
+/// An edit always sets the content, so that an empty one clears the old.
 pub fn edit(m: &Message) -> EditInteractionResponse {
-    let mut b = EditInteractionResponse::new().allowed_mentions(no_mentions()).content(&m.content);
-    if !m.embeds.is_empty() {
-        b = b.embeds(m.embeds.iter().map(embed).collect());
-    }
-    if !m.components.is_empty() {
-        b = b.components(rows(&m.components));
-    }
-    b
+    filled!(EditInteractionResponse::new().content(&m.content), m)
 }
 
 /// A short notice only the clicker or caller sees.
