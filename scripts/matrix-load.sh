@@ -65,14 +65,8 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 
 # 1. Python environment (the tests' Synapse, plus the clients of the measure).
-if [[ ! -f $VENV/.aiguilleur-installed ]]; then
-    echo "Installation de Synapse dans $VENV (une fois)…"
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    python3 -m venv "$VENV"
-    "$PY" -m pip install --quiet --disable-pip-version-check 'matrix-synapse~=1.163.0'
-    echo 'matrix-synapse~=1.163.0' > "$VENV/.aiguilleur-installed"
-fi
+source scripts/synapse-conf.sh
+ensure_synapse_venv "$VENV"
 if ! "$PY" -c 'import nio, aiohttp' 2>/dev/null; then
     echo "Installation de matrix-nio et aiohttp dans $VENV…"
     "$PY" -m pip install --quiet --disable-pip-version-check matrix-nio aiohttp
@@ -102,7 +96,6 @@ PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 SECRET=$("$PY" -c 'import secrets; print(secrets.token_hex(24))')
 "$PY" -c 'import base64, os; print("ed25519 a_load " + base64.b64encode(os.urandom(32)).decode().rstrip("="))' \
     > "$DIR/signing.key"
-source scripts/synapse-conf.sh
 write_synapse_conf "$DIR" "$PORT" "$SERVER" "$SECRET"
 U='{per_second: 1000, burst_count: 1000}'
 cat >> "$DIR/homeserver.yaml" <<EOF

@@ -1,7 +1,20 @@
-# Configuration d'un Synapse local de test, commune à scripts/tchap-local.sh et
-# scripts/matrix-load.sh (mêmes réglages que tests/it/synapse.rs) : 127.0.0.1, SQLite, pas de
+# Synapse local de test, commun à scripts/tchap-local.sh et scripts/matrix-load.sh (mêmes
+# réglages et même environnement Python que tests/it/synapse.rs) : 127.0.0.1, SQLite, pas de
 # fédération, inscription par secret partagé. À sourcer ; l'appelant ajoute ses réglages propres
 # à la fin de "$DIR/homeserver.yaml" (cat >>).
+
+# ensure_synapse_venv VENV : installe Synapse dans VENV la première fois (celui des tests).
+ensure_synapse_venv() {
+    local VENV=$1
+    if [[ ! -f $VENV/.aiguilleur-installed ]]; then
+        echo "Installation de Synapse dans $VENV (une fois, environ 30 s)…"
+        rm -rf "$VENV"
+        mkdir -p "$(dirname "$VENV")"
+        python3 -m venv "$VENV"
+        "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check 'matrix-synapse~=1.163.0'
+        echo 'matrix-synapse~=1.163.0' > "$VENV/.aiguilleur-installed"
+    fi
+}
 
 # write_synapse_conf DIR PORT SERVER SECRET
 write_synapse_conf() {

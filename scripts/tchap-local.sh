@@ -22,14 +22,8 @@ DIR=$ROOT/target/tchap-local
 VENV=$ROOT/target/tmp/synapse/venv
 PY=$VENV/bin/python
 
-if [[ ! -f $VENV/.aiguilleur-installed ]]; then
-    echo "Installation de Synapse dans $VENV (une fois, environ 30 s)…"
-    rm -rf "$VENV"
-    mkdir -p "$(dirname "$VENV")"
-    python3 -m venv "$VENV"
-    "$PY" -m pip install --quiet --disable-pip-version-check 'matrix-synapse~=1.163.0'
-    echo 'matrix-synapse~=1.163.0' > "$VENV/.aiguilleur-installed"
-fi
+source scripts/synapse-conf.sh
+ensure_synapse_venv "$VENV"
 
 mkdir -p "$DIR"
 chmod 700 "$DIR"
@@ -37,7 +31,6 @@ if [[ ! -f $DIR/homeserver.yaml ]]; then
     SECRET=$("$PY" -c 'import secrets; print(secrets.token_hex(24))')
     "$PY" -c 'import base64, os; print("ed25519 a_local " + base64.b64encode(os.urandom(32)).decode().rstrip("="))' \
         > "$DIR/signing.key"
-    source scripts/synapse-conf.sh
     write_synapse_conf "$DIR" "$PORT" "$SERVER" "$SECRET"
     cat >> "$DIR/homeserver.yaml" <<EOF
 encryption_enabled_by_default_for_room_type: all

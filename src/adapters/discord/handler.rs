@@ -161,11 +161,15 @@ impl Handler {
         }
     }
 
-    /// Forgets a kept reply once sent (or given up).
+    /// Forgets a turn's kept reply once sent (or given up).
     fn delivered(&self, turn: &Turn) {
-        if let Some((id, _)) = &turn.kept
-            && let Err(e) = locked(&self.bot).delivered(*id)
-        {
+        if let Some((id, _)) = &turn.kept {
+            self.forget_kept(*id);
+        }
+    }
+
+    fn forget_kept(&self, id: i64) {
+        if let Err(e) = locked(&self.bot).delivered(id) {
             warn!(error = %e, "base des conversations : réponse envoyée non retirée de l'attente");
         }
     }
@@ -197,9 +201,7 @@ impl Handler {
                 }
                 Err(e) => warn!(error = %e, "réponse en attente illisible, abandonnée"),
             }
-            if let Err(e) = locked(&self.bot).delivered(p.id) {
-                warn!(error = %e, "base des conversations : réponse envoyée non retirée de l'attente");
-            }
+            self.forget_kept(p.id);
         }
     }
 
