@@ -117,7 +117,7 @@ fn benches(c: &mut Criterion) {
     let profil = Profil {
         population: Some(451),
         statuts: Some(vec![]),
-        theme: Some("revitalisation".into()),
+        themes: vec!["revitalisation".into()],
         etape: Some("idee".into()),
         besoin: Some("conseil".into()),
         ..Profil::default()

@@ -21,26 +21,6 @@ pub const LATE_AFTER: i64 = 5 * 60;
 /// Sessions idle longer than this are erased, unless configured otherwise (days).
 pub const DEFAULT_RETENTION_DAYS: u32 = 90;
 
-/// Words that ask to erase everything stored about the person.
-fn is_forget_request(folded: &str) -> bool {
-    let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
-    matches!(
-        t,
-        "oublie-moi"
-            | "oublie moi"
-            | "oubliez-moi"
-            | "oubliez moi"
-            | "oublie moi stp"
-            | "efface mes donnees"
-            | "effacer mes donnees"
-            | "supprimer mes donnees"
-            | "supprime mes donnees"
-            | "effacez mes donnees"
-            | "supprimez mes donnees"
-            | "rgpd"
-    )
-}
-
 /// How an adapter packs a reply's blocks for the store: what it needs to send it, destination
 /// included, as text.
 pub type Pack<'a> = &'a dyn Fn(&[Block]) -> String;
@@ -160,12 +140,12 @@ impl<S: Store> Bot<S> {
         if msg.text.len() > MAX_MESSAGE_BYTES {
             replies.push(Reply::say("message-trop-long"));
             session.updated = msg.now;
-        } else if is_forget_request(&folded) {
+        } else if self.content.vocab.is(crate::dialogue::vocab::Groupe::Oubli, &folded) {
             session.forget_asked = true;
             session.updated = msg.now;
             replies.push(Reply::Ask { id: "oubli-confirme".into(), args: vec![], choices: yes_no_choices() });
         } else if std::mem::take(&mut session.forget_asked) {
-            if crate::dialogue::parse::yes_no(&folded) == Some(true) {
+            if crate::dialogue::parse::yes_no(&self.content.vocab, &folded) == Some(true) {
                 // Erased, and the event and the confirmation kept under nobody's name.
                 commit.forget = Some(&msg.user);
                 replies.push(Reply::say("oubli-fait"));

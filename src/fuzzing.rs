@@ -46,8 +46,9 @@ pub fn answers(root: &Path, data: &[u8]) {
     let c = C.get_or_init(|| Arc::new(content::load(root).content.expect("fuzz content validates")));
     let text = String::from_utf8_lossy(data);
     let folded = crate::text::fold(&text);
-    let _ = dialogue::parse::number(&folded);
-    let _ = dialogue::parse::yes_no(&folded);
+    let _ = dialogue::parse::number(&c.vocab, &folded);
+    let _ = dialogue::parse::yes_no(&c.vocab, &folded);
+    let _ = dialogue::followup::read(c, &folded);
     let _ = c.communes.lookup(&text);
     let _ = c.search.search(&text);
     let mut s = Session::new("orientation", "fr", &c.version, 0);

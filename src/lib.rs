@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod config;
 pub mod content;
 pub mod dialogue;
+pub mod eval;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod i18n;

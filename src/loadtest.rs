@@ -63,7 +63,7 @@ pub fn with_synthetic_catalogue(mut content: Content, size: usize) -> Content {
         })
         .collect();
     content.catalogue.index();
-    content.search = SearchIndex::build(&content.catalogue);
+    content.search = SearchIndex::build(&content.catalogue, &content.vocab);
     content
 }
 

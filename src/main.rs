@@ -39,6 +39,21 @@ enum Command {
         /// Dossier des transcriptions.
         dir: Option<PathBuf>,
     },
+    /// Rejoue le jeu d'évaluation des questions (tests/questions/ par défaut) : justes, « je ne
+    /// sais pas » honnêtes, fausses.
+    Eval {
+        /// Dossier des questions.
+        dir: Option<PathBuf>,
+        /// Liste aussi les « je ne sais pas ».
+        #[arg(long)]
+        detail: bool,
+        /// Balaye les seuils de confiance de la recherche et affiche le résultat de chacun.
+        #[arg(long)]
+        seuils: bool,
+        /// Montre comment une question est lue (termes, meilleurs résultats, couverture).
+        #[arg(long, value_name = "QUESTION")]
+        expliquer: Option<String>,
+    },
     /// Charge simulée : N conversations simultanées à travers le cœur et la base (WAL).
     Bench {
         /// Nombre de conversations simultanées.
@@ -137,6 +152,24 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             runtime.block_on(aiguilleur::adapters::discord::run(common, config.clone()))?;
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval { dir, detail, seuils, expliquer } => {
+            let Some(mut content) = loaded.content else {
+                return Ok(check(&loaded));
+            };
+            if let Some(q) = expliquer {
+                print!("{}", aiguilleur::eval::explain(&content, q));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let dir = dir.clone().unwrap_or_else(|| root.join("tests/questions"));
+            let questions = aiguilleur::eval::load(&dir).map_err(anyhow::Error::msg)?;
+            if *seuils {
+                print!("{}", aiguilleur::eval::sweep(&mut content, &questions));
+                return Ok(ExitCode::SUCCESS);
+            }
+            let report = aiguilleur::eval::run(&content, &questions);
+            print!("{}", aiguilleur::eval::render(&report, *detail));
+            Ok(if report.meets_goal() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Command::TestDialogues { dir } => {
             let content = usable(loaded)?;

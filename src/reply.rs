@@ -2,8 +2,56 @@
 
 use crate::catalogue::Raison;
 use crate::catalogue::search::Doc;
-use crate::dialogue::model::Label;
+use crate::dialogue::model::{Label, Role, Value};
 use crate::i18n::Args;
+
+/// What a follow-up question asks about the dispositif last shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Aspect {
+    /// Who may benefit: its conditions.
+    Beneficiaires,
+    /// What it costs, who pays.
+    Cout,
+    /// Whether it adds up with other aid.
+    Cumul,
+    /// How to ask for it.
+    Demarche,
+    /// How long it takes.
+    Duree,
+    /// Whom to call.
+    Contact,
+    /// "Et pour une commune de 800 habitants ?": its conditions against that population.
+    Population(u32),
+}
+
+impl Aspect {
+    /// The name kept in a session while the bot asks which dispositif is meant.
+    #[must_use]
+    pub fn key(self) -> String {
+        match self {
+            Self::Beneficiaires => "beneficiaires".into(),
+            Self::Cout => "cout".into(),
+            Self::Cumul => "cumul".into(),
+            Self::Demarche => "demarche".into(),
+            Self::Duree => "duree".into(),
+            Self::Contact => "contact".into(),
+            Self::Population(n) => format!("population:{n}"),
+        }
+    }
+
+    #[must_use]
+    pub fn from_key(k: &str) -> Option<Self> {
+        Some(match k {
+            "beneficiaires" => Self::Beneficiaires,
+            "cout" => Self::Cout,
+            "cumul" => Self::Cumul,
+            "demarche" => Self::Demarche,
+            "duree" => Self::Duree,
+            "contact" => Self::Contact,
+            _ => Self::Population(k.strip_prefix("population:")?.parse().ok()?),
+        })
+    }
+}
 
 /// One numbered choice of a question.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +102,15 @@ pub enum Reply {
     Statuts { commune: Option<String>, connus: Vec<String> },
     /// "Voir aussi" after a quick answer.
     VoirAussi(Vec<Doc>),
+    /// What the bot understood from a sentence that answered several questions at once, for
+    /// the person to correct.
+    Compris { items: Vec<(Role, Value)> },
+    /// One aspect of a dispositif (or acteur) asked about without naming it.
+    /// `seul`: on its own (a follow-up), with the contact line; else it completes a card just
+    /// shown.
+    Suivi { dispositif: Option<String>, acteur: Option<String>, aspect: Aspect, seul: bool },
+    /// A question outside the bot's field: it says so and where to ask (`data/hors-champ.toml`).
+    HorsChamp { sujet: String },
 }
 
 impl Reply {

@@ -18,7 +18,7 @@ incompris-nombre = I did not understand this number. Write for example "800" or 
 incompris-choix = I did not recognise this choice. Type its number, for example "1", or a few words from the list:
 incompris-oui-non = I did not understand: just reply "oui" (yes) or "non" (no).
 incompris-texte = Could you say it in a few words?
-incompris-encore = Sorry, I still did not understand. Type "aide" (help) to see what I expect, "retour" (back) or "recommencer" (start over). Or choose a number:
+incompris-encore = Sorry, I still did not understand. You can answer "je ne sais pas" (I don't know): I will move on. "aide" (help) explains what I expect.
 retour-impossible = We are already at the first question.
 retour-ok = All right, let's go back.
 recommencer-ok = Starting again from scratch.
@@ -120,3 +120,37 @@ discord-option-texte = Your question
 rechargement-ok = Content reloaded (version { $version }).
 rechargement-inchange = Nothing changed in the content.
 rechargement-refuse = Reload refused: { $nombre } error(s). The previous content is still served. { $diagnostics }
+recours-guichet = If you prefer, write to ingenierie@manche.gouv.fr: the prefecture directs every engineering request.
+question-passee = I am skipping this question so as not to hold you up.
+nsp-ok = All right, I will go on without this information.
+nsp-garde = All right: I keep { $valeur }, from the official data.
+correction-ok = Corrected.
+compris = I understood: { $liste }. If I am wrong, say so (for example "non, pas PVD").
+compris-commune = commune: { $valeur }
+compris-population = { $valeur } inhabitants
+compris-programmes = { $valeur ->
+    [aucun] no programme
+   *[other] programme: { $valeur }
+}
+compris-themes = theme: { $valeur }
+compris-etape = stage: { $valeur }
+compris-besoin = help wanted: { $valeur }
+compris-porteur = carried by: { $valeur }
+suivi-quel-dispositif = Which scheme do you mean? Give its name (for example "la DETR").
+suivi-porteurs = project carried by: { $liste }
+suivi-sans-condition = The source sets no particular condition for { $nom }.
+suivi-conditions = { $nom }: { $liste }.
+suivi-population-oui = Yes: with { $population } inhabitants, a commune meets the population conditions of { $nom }.
+suivi-population-libre = { $nom } sets no population condition: a commune of { $population } inhabitants can benefit.
+suivi-aussi = Also to check: { $liste }.
+suivi-cout-inconnu = The source does not give the cost of { $nom }. Ask: { $contacts }.
+suivi-cumul = The source does not say whether { $nom } can be combined with other aid. Ask: { $contacts }.
+suivi-demarche-inconnue = The source does not describe how to apply for { $nom }: contact { $contacts }.
+suivi-duree-inconnue = The source gives no duration for { $nom }. Ask: { $contacts }.
+hors-champ = I cannot answer this: I only direct local authorities' projects (engineering, studies, project funding). For { $sujet }, { $porte }
+pourquoi-pas-beneficiaire = No, because { $nom } is for projects carried by: { $beneficiaires }.
+raison-beneficiaire = project carried by { $porteur ->
+    [commune] a commune
+    [epci] an intercommunality
+   *[other] a local authority
+}

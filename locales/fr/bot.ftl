@@ -18,7 +18,7 @@ incompris-nombre = Je n'ai pas compris ce nombre. Écrivez par exemple « 800�
 incompris-choix = Je n'ai pas reconnu ce choix. Tapez son numéro, par exemple « 1 », ou quelques mots de la liste :
 incompris-oui-non = Je n'ai pas compris : répondez simplement « oui » ou « non ».
 incompris-texte = Pouvez-vous le dire en quelques mots ?
-incompris-encore = Je n'ai toujours pas compris, désolé. Tapez « aide » pour voir ce que j'attends, « retour » ou « recommencer ». Sinon, choisissez un numéro :
+incompris-encore = Je n'ai toujours pas compris, désolé. Vous pouvez répondre « je ne sais pas » : je passerai à la suite. « aide » explique ce que j'attends.
 retour-impossible = Nous sommes déjà à la première question.
 retour-ok = D'accord, revenons en arrière.
 recommencer-ok = C'est reparti de zéro.
@@ -120,3 +120,37 @@ discord-option-texte = Votre question
 rechargement-ok = Contenu rechargé (version { $version }).
 rechargement-inchange = Rien n'a changé dans le contenu.
 rechargement-refuse = Rechargement refusé : { $nombre } erreur(s). Le contenu précédent reste en service. { $diagnostics }
+recours-guichet = Si vous préférez, écrivez à ingenierie@manche.gouv.fr : la préfecture oriente toute demande d'ingénierie.
+question-passee = Je passe cette question pour ne pas vous bloquer.
+nsp-ok = D'accord, je continue sans cette information.
+nsp-garde = D'accord : je garde { $valeur }, d'après les données officielles.
+correction-ok = C'est corrigé.
+compris = J'ai compris : { $liste }. Si je me trompe, dites-le (par exemple « non, pas PVD »).
+compris-commune = commune : { $valeur }
+compris-population = { $valeur } habitants
+compris-programmes = { $valeur ->
+    [aucun] aucun programme
+   *[other] programme : { $valeur }
+}
+compris-themes = thème : { $valeur }
+compris-etape = étape : { $valeur }
+compris-besoin = aide cherchée : { $valeur }
+compris-porteur = porté par : { $valeur }
+suivi-quel-dispositif = De quel dispositif parlez-vous ? Donnez son nom (par exemple « la DETR » ou « les études Petites centralités »).
+suivi-porteurs = projet porté par : { $liste }
+suivi-sans-condition = La source ne fixe pas de condition particulière pour { $nom }.
+suivi-conditions = { $nom } : { $liste }.
+suivi-population-oui = Oui : avec { $population } habitants, une commune entre dans les conditions de population de { $nom }.
+suivi-population-libre = { $nom } ne fixe pas de condition de population : une commune de { $population } habitants peut en bénéficier.
+suivi-aussi = À vérifier aussi : { $liste }.
+suivi-cout-inconnu = La source ne précise pas le coût de { $nom }. Demandez-le à : { $contacts }.
+suivi-cumul = La source ne dit pas si { $nom } se cumule avec d'autres aides. Posez la question à : { $contacts }.
+suivi-demarche-inconnue = La source ne précise pas la démarche pour { $nom } : adressez-vous à { $contacts }.
+suivi-duree-inconnue = La source ne précise pas de durée pour { $nom }. Demandez-la à : { $contacts }.
+hors-champ = Je ne peux pas vous répondre sur ce point : je n'oriente que les projets des collectivités (ingénierie, études, financements de projets). Pour { $sujet }, { $porte }
+pourquoi-pas-beneficiaire = Non, car { $nom } s'adresse aux projets portés par : { $beneficiaires }.
+raison-beneficiaire = projet porté par { $porteur ->
+    [commune] une commune
+    [epci] une intercommunalité
+   *[other] une collectivité
+}

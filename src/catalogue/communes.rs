@@ -241,12 +241,33 @@ impl Communes {
     pub fn find_in_sentence(&self, folded: &str, need_cue: bool) -> Option<usize> {
         let key = name_key(folded);
         let toks: Vec<&str> = key.split(' ').collect();
+        // Where each word ends in the text, to see what follows a name at the very start.
+        let ends: Vec<usize> = {
+            let mut v = vec![];
+            let mut inside = false;
+            for (i, c) in folded.char_indices() {
+                let w = c.is_alphanumeric();
+                if inside && !w {
+                    v.push(i);
+                }
+                inside = w;
+            }
+            if inside {
+                v.push(folded.len());
+            }
+            v
+        };
+        // A name opening the message and closed by punctuation ("Genêts, 450 habitants…").
+        let opens = |len: usize| {
+            ends.get(len - 1)
+                .is_some_and(|&e| folded[e..].trim_start().chars().next().is_none_or(|c| ",.;:".contains(c)))
+        };
         let mut found: Option<(usize, usize)> = None; // (length in words, index)
         for start in 0..toks.len() {
             let Some(cands) = self.first_words.get(toks[start]) else {
                 continue;
             };
-            if need_cue && (start == 0 || !is_cue(toks[start - 1])) {
+            if need_cue && start > 0 && !is_cue(toks[start - 1]) {
                 continue;
             }
             for end in (start + 1..=toks.len().min(start + 8)).rev() {
@@ -255,6 +276,9 @@ impl Communes {
                     continue;
                 }
                 if let Some(list) = self.by_key.get(&phrase) {
+                    if need_cue && start == 0 && !opens(end) {
+                        break;
+                    }
                     if list.len() == 1 && cands.contains(&list[0]) && found.is_none_or(|(l, _)| end - start > l) {
                         found = Some((end - start, list[0]));
                     }

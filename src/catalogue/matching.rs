@@ -18,9 +18,12 @@ pub struct Profil {
     pub population: Option<u32>,
     /// `None`: unknown. `Some(vec![])`: no programme.
     pub statuts: Option<Vec<String>>,
-    pub theme: Option<String>,
+    /// The themes the project touches (empty: unknown).
+    pub themes: Vec<String>,
     pub etape: Option<String>,
     pub besoin: Option<String>,
+    /// Who carries the project (`commune`, `epci`…), when the dialogue asks.
+    pub porteur: Option<String>,
 }
 
 /// A reason a dispositif fits (or, in `a_verifier`, a condition still to check).
@@ -34,6 +37,7 @@ pub enum Raison {
     StatutRequis(String),
     StatutExclu(String),
     Besoin(String),
+    Beneficiaire(String),
 }
 
 /// Why a dispositif does not fit.
@@ -43,6 +47,7 @@ pub enum Echec {
     PopulationMin { min: u32, population: u32 },
     StatutRequis(Vec<String>),
     StatutExclu(String),
+    Beneficiaire { porteur: String, beneficiaires: Vec<String> },
     Departement,
     Theme,
     Etape,
@@ -65,17 +70,6 @@ pub struct Match {
     pub a_verifier: Vec<Raison>,
 }
 
-/// Kinds of help people ask for, and the natures that answer each.
-fn besoin_fits(besoin: &str, nature: &str) -> bool {
-    match besoin {
-        // Project leaders (Villages d'avenir, VTA) accompany: that is advice too.
-        "conseil" => matches!(nature, "ingenierie" | "etude" | "strategie" | "programme" | "chef-de-projet"),
-        "financement" => matches!(nature, "financement" | "plateforme" | "portage"),
-        "chef-de-projet" => nature == "chef-de-projet",
-        _ => false,
-    }
-}
-
 /// A dispositif's conditions and fit as small integers, computed once per catalogue load so that
 /// matching a profile against thousands of dispositifs allocates nothing and compares no string.
 #[derive(Debug, Clone, Copy, Default)]
@@ -86,15 +80,15 @@ pub(crate) struct Key {
     etapes: u64,
     requis: u64,
     exclus: u64,
-    /// Bit per kind of need (`BESOINS`) the nature answers.
-    besoins: u8,
+    /// Bit per need of the catalogue (`data/besoins.toml`) that the nature answers.
+    besoins: u32,
+    /// Bit per beneficiary kind (`BENEFICIAIRES`) allowed (0: anyone).
+    beneficiaires: u8,
     pop_min: Option<u32>,
     pop_max: Option<u32>,
     local: bool,
     guichet: bool,
 }
-
-const BESOINS: [&str; 3] = ["conseil", "financement", "chef-de-projet"];
 
 fn bits<'a>(ids: impl IntoIterator<Item = &'a String>, index: impl Fn(&str) -> Option<usize>) -> u128 {
     ids.into_iter().filter_map(|id| index(id)).filter(|&i| i < 128).fold(0, |acc, i| acc | (1u128 << i))
@@ -111,11 +105,13 @@ impl Key {
             etapes: low(bits(&d.etapes, etape)),
             requis: low(bits(&d.conditions.statuts_requis, statut)),
             exclus: low(bits(&d.conditions.statuts_exclus, statut)),
-            besoins: BESOINS
+            besoins: cat
+                .besoins
                 .iter()
                 .enumerate()
-                .filter(|(_, b)| besoin_fits(b, &d.nature))
+                .filter(|(i, b)| *i < 32 && b.natures.contains(&d.nature))
                 .fold(0, |acc, (i, _)| acc | (1 << i)),
+            beneficiaires: beneficiary_bits(&d.conditions.beneficiaires),
             pop_min: d.conditions.population_min,
             pop_max: d.conditions.population_max,
             local: !d.conditions.departements.is_empty(),
@@ -124,26 +120,41 @@ impl Key {
     }
 }
 
+fn beneficiary_bits(list: &[String]) -> u8 {
+    list.iter()
+        .filter_map(|b| super::model::BENEFICIAIRES.iter().position(|x| x == b))
+        .filter(|&i| i < 8)
+        .fold(0, |acc, i| acc | (1 << i))
+}
+
 /// The profile in the same small integers.
 struct ProfilKey<'a> {
     p: &'a Profil,
     theme: Option<u128>,
     etape: Option<(u64, u64)>,
     statuts: Option<u64>,
-    besoin: Option<u8>,
+    besoin: Option<u32>,
     /// The need is one of the known kinds (a mismatch then ranks lower).
     besoin_known: bool,
+    porteur: Option<u8>,
 }
 
 impl<'a> ProfilKey<'a> {
     fn of(cat: &Catalogue, p: &'a Profil) -> Self {
-        let theme = p.theme.as_deref().filter(|t| *t != "nsp");
-        let etape = p.etape.as_deref().filter(|e| *e != "nsp");
+        let themes: Vec<&String> = p.themes.iter().filter(|t| !is_unknown(t)).collect();
+        let etape = p.etape.as_deref().filter(|e| !is_unknown(e));
+        let besoin = p.besoin.as_deref().filter(|b| !is_unknown(b));
+        let besoin_index = besoin.and_then(|b| cat.besoins.iter().position(|x| x.id == b)).filter(|&i| i < 32);
         Self {
             p,
             // An unknown theme id matches no specific dispositif, as the string comparison did.
-            theme: theme
-                .map(|t| cat.themes.iter().position(|x| x.id == t).filter(|&i| i < 128).map_or(0, |i| 1u128 << i)),
+            theme: (!themes.is_empty()).then(|| {
+                themes
+                    .iter()
+                    .filter_map(|t| cat.themes.iter().position(|x| &x.id == *t))
+                    .filter(|&i| i < 128)
+                    .fold(0, |acc, i| acc | (1u128 << i))
+            }),
             etape: etape.map(|e| match cat.etape_rank(e).filter(|&r| r < 63) {
                 Some(r) => (1u64 << r, 1u64 << (r + 1)),
                 None => (0, 0),
@@ -154,10 +165,16 @@ impl<'a> ProfilKey<'a> {
                     .filter(|&i| i < 64)
                     .fold(0, |acc, i| acc | (1u64 << i))
             }),
-            besoin: p.besoin.as_deref().map(|b| BESOINS.iter().position(|x| *x == b).map_or(0, |i| 1u8 << i)),
-            besoin_known: p.besoin.as_deref().is_some_and(|b| BESOINS.contains(&b)),
+            besoin: besoin.map(|_| besoin_index.map_or(0, |i| 1u32 << i)),
+            besoin_known: besoin_index.is_some(),
+            porteur: p.porteur.as_deref().filter(|x| !is_unknown(x)).map(|x| beneficiary_bits(&[x.to_owned()])),
         }
     }
+}
+
+/// "Je ne sais pas", as stored in a profile field.
+fn is_unknown(v: &str) -> bool {
+    v == crate::dialogue::parse::NSP
 }
 
 /// Why a dispositif fails, in integers (see [`Echec`] for the words).
@@ -167,6 +184,7 @@ enum Fail {
     PopulationMin(u32, u32),
     StatutRequis,
     StatutExclu(u64),
+    Beneficiaire,
     Departement,
     Theme,
     Etape,
@@ -184,6 +202,8 @@ struct Fit {
     /// `None`: the statuses are unknown (every condition on them is to check).
     statuts_known: bool,
     requis_met: u64,
+    /// The profile's themes that this dispositif serves.
+    themes: u128,
 }
 
 fn assess(cat: &Catalogue, i: usize, pk: &ProfilKey<'_>) -> Result<Fit, Fail> {
@@ -194,6 +214,13 @@ fn assess(cat: &Catalogue, i: usize, pk: &ProfilKey<'_>) -> Result<Fit, Fail> {
         && !cat.dispositifs[i].conditions.departements.contains(dep)
     {
         return Err(Fail::Departement);
+    }
+    if let Some(porteur) = pk.porteur
+        && k.beneficiaires != 0
+        && porteur != 0
+        && k.beneficiaires & porteur == 0
+    {
+        return Err(Fail::Beneficiaire);
     }
     let mut f = Fit { statuts_known: pk.statuts.is_some(), ..Fit::default() };
     let mut met = 0;
@@ -236,12 +263,18 @@ fn assess(cat: &Catalogue, i: usize, pk: &ProfilKey<'_>) -> Result<Fit, Fail> {
     if f.requis_met != 0 {
         f.score += 6;
     }
+    let stage_named = matches!(pk.etape, Some((e, _)) if e != 0 && k.etapes & e != 0);
     match pk.theme {
         Some(t) if t != 0 && k.themes & t != 0 => {
             f.score += 5;
             f.theme = true;
+            f.themes = k.themes & t;
         }
-        Some(_) if k.themes != 0 => return Err(Fail::Theme),
+        // A dispositif reserved to the commune's programme is shown whatever the theme when it
+        // serves the project's stage: the programme covers the whole project (a PVD commune's
+        // study of its shops is PVD business too).
+        Some(_) if k.themes != 0 && !(f.requis_met != 0 && stage_named) => return Err(Fail::Theme),
+        Some(_) if k.themes != 0 => {}
         Some(_) => f.score += 1,
         None => {}
     }
@@ -274,7 +307,11 @@ fn materialise(cat: &Catalogue, i: usize, p: &Profil, f: &Fit) -> Match {
     let c = &d.conditions;
     let mut m = Match { dispositif: i, score: f.score, raisons: vec![], a_verifier: vec![] };
     if f.theme {
-        m.raisons.push(Raison::Theme(p.theme.clone().unwrap_or_default()));
+        for (b, t) in cat.themes.iter().enumerate().take(128) {
+            if f.themes & (1u128 << b) != 0 {
+                m.raisons.push(Raison::Theme(t.id.clone()));
+            }
+        }
     } else if d.themes.is_empty() {
         m.raisons.push(Raison::TousThemes);
     }
@@ -307,6 +344,12 @@ fn materialise(cat: &Catalogue, i: usize, p: &Profil, f: &Fit) -> Match {
     if f.besoin {
         m.raisons.push(Raison::Besoin(p.besoin.clone().unwrap_or_default()));
     }
+    if let Some(porteur) = &p.porteur
+        && !c.beneficiaires.is_empty()
+        && c.beneficiaires.contains(porteur)
+    {
+        m.raisons.push(Raison::Beneficiaire(porteur.clone()));
+    }
     m
 }
 
@@ -326,6 +369,10 @@ pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Eche
                 let first = usize::try_from(bits.trailing_zeros()).unwrap_or(0);
                 Echec::StatutExclu(cat.statuts.get(first).map(|s| s.id.clone()).unwrap_or_default())
             }
+            Fail::Beneficiaire => Echec::Beneficiaire {
+                porteur: p.porteur.clone().unwrap_or_default(),
+                beneficiaires: cat.dispositifs[index].conditions.beneficiaires.clone(),
+            },
             Fail::Departement => Echec::Departement,
             Fail::Theme => Echec::Theme,
             Fail::Etape => Echec::Etape,
@@ -337,8 +384,12 @@ pub fn evaluate(cat: &Catalogue, index: usize, p: &Profil) -> Result<Match, Eche
 /// and how many fit in all. The single entry point is left out: it closes every answer.
 pub fn top(cat: &Catalogue, p: &Profil, n: usize, keep: impl Fn(&Dispositif) -> bool) -> (Vec<Match>, usize) {
     let pk = ProfilKey::of(cat, p);
-    // With a theme, only that theme's dispositifs and those open to every theme can fit.
-    let theme = pk.theme.filter(|&t| t != 0).map(|t| usize::try_from(t.trailing_zeros()).unwrap_or(0));
+    // With one theme and no programme, only that theme's dispositifs and those open to every
+    // theme can fit (a programme's own dispositifs fit whatever the theme).
+    let theme = pk
+        .theme
+        .filter(|&t| t.count_ones() == 1 && pk.statuts.is_none_or(|s| s == 0))
+        .map(|t| usize::try_from(t.trailing_zeros()).unwrap_or(0));
     let candidates: &mut dyn Iterator<Item = usize> = match theme.and_then(|t| cat.by_theme.get(t)) {
         Some(list) => &mut list.iter().copied(),
         None => &mut (0..cat.dispositifs.len()),
@@ -430,7 +481,7 @@ mod tests {
             // Validated content always defines the ids its dispositifs use.
             themes: ["revitalisation", "tourisme"]
                 .iter()
-                .map(|t| Term { id: (*t).into(), nom: (*t).into(), synonymes: vec![] })
+                .map(|t| Term { id: (*t).into(), nom: (*t).into(), synonymes: vec![], amont: false, travaux: false })
                 .collect(),
             statuts: vec![Statut {
                 id: "pvd".into(),
@@ -449,7 +500,7 @@ mod tests {
         Profil {
             population: Some(pop),
             statuts: Some(statuts.iter().map(|s| (*s).to_owned()).collect()),
-            theme: Some("revitalisation".into()),
+            themes: vec!["revitalisation".into()],
             ..Profil::default()
         }
     }

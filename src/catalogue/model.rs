@@ -119,6 +119,36 @@ pub struct Term {
     pub id: String,
     pub nom: String,
     pub synonymes: Vec<String>,
+    /// Étapes only: an upstream stage (reflection, diagnosis, feasibility), where the ANCT's
+    /// engineering applies.
+    pub amont: bool,
+    /// Étapes only: the works stage (the ANCT funds no works: the bot says so).
+    pub travaux: bool,
+}
+
+/// A kind of help people ask for (`data/besoins.toml`), and the natures of dispositifs that
+/// answer it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Besoin {
+    pub id: String,
+    pub nom: String,
+    pub synonymes: Vec<String>,
+    pub natures: Vec<String>,
+    /// The need for money: the bot lists later financing for upstream projects with it.
+    pub financement: bool,
+}
+
+/// A subject outside the bot's field (`data/hors-champ.toml`): the words that name it and the
+/// door to knock on instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct HorsChamp {
+    pub id: String,
+    /// How the bot names the subject ("l'état civil").
+    pub nom: String,
+    /// Folded phrases that name it.
+    pub mots: Vec<String>,
+    /// Whom to ask instead, in one sentence.
+    pub porte: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -149,6 +179,8 @@ pub struct Catalogue {
     pub etapes: Vec<Term>,
     pub statuts: Vec<Statut>,
     pub glossaire: Vec<Sigle>,
+    pub besoins: Vec<Besoin>,
+    pub hors_champ: Vec<HorsChamp>,
     pub(crate) dispositif_by_id: HashMap<String, usize>,
     pub(crate) acteur_by_id: HashMap<String, usize>,
     /// Matching keys, one per dispositif (see `matching`).
@@ -183,6 +215,35 @@ impl Catalogue {
     #[must_use]
     pub fn etape_rank(&self, id: &str) -> Option<usize> {
         self.etapes.iter().position(|t| t.id == id)
+    }
+
+    /// The works stage, if the étapes declare one.
+    #[must_use]
+    pub fn etape_travaux(&self) -> Option<&Term> {
+        self.etapes.iter().find(|t| t.travaux)
+    }
+
+    /// The need for money, if the needs declare one.
+    #[must_use]
+    pub fn besoin_financement(&self) -> Option<&Besoin> {
+        self.besoins.iter().find(|b| b.financement)
+    }
+
+    #[must_use]
+    pub fn besoin(&self, id: &str) -> Option<&Besoin> {
+        self.besoins.iter().find(|b| b.id == id)
+    }
+
+    /// The subject outside the field that the text names, if any (its longest phrase wins).
+    #[must_use]
+    pub fn hors_champ_of(&self, folded: &str) -> Option<&HorsChamp> {
+        self.hors_champ
+            .iter()
+            .filter_map(|h| {
+                h.mots.iter().filter(|m| crate::text::contains_phrase(folded, m)).map(String::len).max().map(|l| (l, h))
+            })
+            .max_by_key(|(l, _)| *l)
+            .map(|(_, h)| h)
     }
 
     #[must_use]

@@ -1,15 +1,24 @@
 //! Quick questions: an in-memory inverted index over dispositifs, acteurs, the glossary and the
 //! words people use for themes.
 //!
-//! Accent- and case-insensitive (everything is folded), French stop words dropped, plurals
-//! stemmed, one typo forgiven in words of five letters or more (through a table of one-deletion
-//! variants built once). Built once per content load; a search allocates only its query terms and
-//! a small score table.
+//! Accent- and case-insensitive (everything is folded), the vocabulary's stop words dropped,
+//! plurals stemmed, one typo forgiven in words of five letters or more (through a table of
+//! one-deletion variants built once). Built once per content load; a search allocates only its
+//! query terms and two small score tables.
+//!
+//! Each hit carries a *coverage*: the share of the question's meaning (its terms weighted by how
+//! specific they are, unknown words counting as specific) that the document answers, names and
+//! keywords counting fully and body text partly. A question whose words mostly go unanswered
+//! ("comment refaire ma carte d'identité ?") gets a low coverage even when one ordinary word
+//! ("carte") hits something: the bot then says it does not know rather than show a wrong door.
 
 use std::collections::HashMap;
 
+use std::collections::HashSet;
+
 use super::model::Catalogue;
-use crate::text::{fold, is_stop_word, stem, words};
+use crate::dialogue::vocab::Vocabulaire;
+use crate::text::{fold, stem, words};
 
 /// What a hit points at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,6 +33,11 @@ pub enum Doc {
 pub struct Hit {
     pub doc: Doc,
     pub score: f32,
+    /// Share of the question's weight this document answers, from 0 to 1.
+    pub coverage: f32,
+    /// The question names the document: 2 by its name or acronym ("fonds vert", "EPFN"), 1 by
+    /// one of its key phrases ("diagnostic de territoire"), 0 otherwise.
+    pub named: u8,
 }
 
 /// What the question asks for, read from its first words.
@@ -39,11 +53,21 @@ pub enum Intent {
 #[derive(Debug, Default)]
 pub struct SearchIndex {
     docs: Vec<Doc>,
-    postings: HashMap<String, Vec<(u32, f32)>>,
+    /// Term → (document, field weight), and the term's idf.
+    postings: HashMap<String, (Vec<(u32, f32)>, f32)>,
+    /// The idf of a term found in one document only: the weight of an unknown word.
+    max_idf: f32,
+    stop: HashSet<String>,
+    /// Phrases asking whom to contact, and what something is (from the vocabulary).
+    contact: Vec<String>,
+    definition: Vec<String>,
     /// One-deletion variants of every term → the terms they come from.
     deletions: HashMap<String, Vec<String>>,
     /// Folded acronyms → glossary index.
     sigles: HashMap<String, usize>,
+    /// The phrases that name each document (as search terms), with their level (2: name or
+    /// acronym, 1: key phrase).
+    names: Vec<Vec<(Vec<String>, u8)>>,
 }
 
 /// How many hits a search returns at most.
@@ -55,14 +79,21 @@ const W_BODY: f32 = 1.0;
 
 impl SearchIndex {
     #[must_use]
-    pub fn build(cat: &Catalogue) -> Self {
-        let mut idx = Self::default();
+    pub fn build(cat: &Catalogue, vocab: &Vocabulaire) -> Self {
+        use crate::dialogue::vocab::Groupe;
+        let mut idx = Self {
+            stop: vocab.list(Groupe::MotsVides).iter().cloned().collect(),
+            contact: vocab.list(Groupe::IntentionContact).to_vec(),
+            definition: vocab.list(Groupe::IntentionDefinition).to_vec(),
+            ..Self::default()
+        };
         let mut acc: HashMap<String, HashMap<u32, f32>> = HashMap::new();
         let mut add = |idx: &mut Self, doc: Doc, fields: &[(&str, f32)]| {
             let id = u32::try_from(idx.docs.len()).expect("fewer than 4 billion documents");
             idx.docs.push(doc);
+            idx.names.push(vec![]);
             for (text, weight) in fields {
-                for term in terms(text) {
+                for term in terms(&idx.stop, text) {
                     let slot = acc.entry(term).or_default().entry(id).or_insert(0.0);
                     // The best field counts, repeated words don't pile up.
                     *slot = slot.max(*weight);
@@ -93,17 +124,96 @@ impl SearchIndex {
             let syn = t.synonymes.join(" ");
             add(&mut idx, Doc::Theme(i), &[(&t.nom, W_KEYWORD), (&syn, W_KEYWORD)]);
         }
+        // What names each document: a name of two words or more (a single ordinary word such as
+        // "Financement" names nothing), an acronym, a key phrase of two words or more.
+        for (k, doc) in idx.docs.clone().into_iter().enumerate() {
+            let (names, keys): (Vec<&str>, Vec<&str>) = match doc {
+                Doc::Dispositif(i) => {
+                    let d = &cat.dispositifs[i];
+                    (vec![d.nom.as_str()], d.mots_cles.iter().map(String::as_str).collect())
+                }
+                Doc::Acteur(i) => {
+                    let a = &cat.acteurs[i];
+                    (
+                        std::iter::once(a.nom.as_str()).chain(a.sigle.as_deref()).collect(),
+                        a.mots_cles.iter().map(String::as_str).collect(),
+                    )
+                }
+                Doc::Sigle(i) => (vec![cat.glossaire[i].sigle.as_str(), cat.glossaire[i].developpe.as_str()], vec![]),
+                Doc::Theme(_) => (vec![], vec![]),
+            };
+            let acronyms: Vec<String> = match doc {
+                Doc::Acteur(i) => cat.acteurs[i].sigle.iter().map(|s| fold(s)).collect(),
+                Doc::Sigle(i) => vec![fold(&cat.glossaire[i].sigle)],
+                _ => vec![],
+            };
+            let mut list = vec![];
+            for (phrases, level) in [(names, 2u8), (keys, 1u8)] {
+                for p in phrases {
+                    let t = terms(&idx.stop, p);
+                    let acronym = t.len() == 1 && acronyms.iter().any(|a| stem(a) == t[0]);
+                    // Words that half the catalogue shares ("Manche", "territoires") are not
+                    // needed to name a document.
+                    let distinctive: Vec<String> = t
+                        .iter()
+                        .filter(|w| acc.get(*w).is_none_or(|docs| docs.len() * 10 < idx.docs.len()))
+                        .cloned()
+                        .collect();
+                    if acronym || distinctive.len() >= 2 {
+                        list.push((if acronym { t } else { distinctive }, level));
+                    }
+                }
+            }
+            idx.names[k] = list;
+        }
         let n = idx.docs.len() as f32;
+        idx.max_idf = (1.0 + n).ln();
         for (term, docs) in acc {
             let idf = (1.0 + n / docs.len() as f32).ln();
-            let mut list: Vec<(u32, f32)> = docs.into_iter().map(|(d, w)| (d, w * idf)).collect();
+            let mut list: Vec<(u32, f32)> = docs.into_iter().collect();
             list.sort_unstable_by_key(|(d, _)| *d);
             for del in deletions(&term) {
                 idx.deletions.entry(del).or_default().push(term.clone());
             }
-            idx.postings.insert(term, list);
+            idx.postings.insert(term, (list, idf));
         }
         idx
+    }
+
+    /// The question's search terms (stop words dropped, stemmed).
+    #[must_use]
+    pub fn query_terms(&self, query: &str) -> Vec<String> {
+        terms(&self.stop, query)
+    }
+
+    /// Whether a term is known to the index (as typed or within one typo).
+    #[must_use]
+    pub fn knows(&self, term: &str) -> bool {
+        !self.matching_terms(term).is_empty()
+    }
+
+    /// The index terms a query term meets: itself, or those within one typo (weight 0.7).
+    fn matching_terms(&self, term: &str) -> Vec<(&String, f32)> {
+        if let Some((k, _)) = self.postings.get_key_value(term) {
+            return vec![(k, 1.0)];
+        }
+        if term.chars().count() < 5 {
+            return vec![];
+        }
+        let mut near: Vec<&String> = vec![];
+        for del in std::iter::once(term.to_owned()).chain(deletions(term)) {
+            if let Some(list) = self.deletions.get(&del) {
+                near.extend(list.iter().filter(|t| crate::text::within_one_edit(t, term)));
+            }
+            if del.chars().count() >= 4
+                && let Some((k, _)) = self.postings.get_key_value(&del)
+            {
+                near.push(k);
+            }
+        }
+        near.sort();
+        near.dedup();
+        near.into_iter().map(|t| (t, 0.7)).collect()
     }
 
     /// The acronym of the glossary that `word` is, if any.
@@ -116,46 +226,58 @@ impl SearchIndex {
     #[must_use]
     pub fn search(&self, query: &str) -> Vec<Hit> {
         let folded = fold(query);
-        let intent = intent(&folded);
+        self.search_terms(&self.query_terms(&folded), self.intent(&folded))
+    }
+
+    /// Hits for already extracted terms, with the question's intent.
+    #[must_use]
+    pub fn search_terms(&self, terms: &[String], intent: Intent) -> Vec<Hit> {
         let mut scores: Vec<f32> = vec![0.0; self.docs.len()];
+        let mut answered: Vec<f32> = vec![0.0; self.docs.len()];
+        let mut total = 0.0;
         let mut matched_terms = 0;
-        for term in terms(&folded) {
-            let mut found = false;
-            if let Some(list) = self.postings.get(&term) {
-                found = true;
+        for term in terms {
+            let near = self.matching_terms(term);
+            let weight = near.iter().map(|(t, _)| self.postings[*t].1).fold(0.0, f32::max);
+            // An unknown word is as specific as the rarest: the question is about something else.
+            total += if near.is_empty() { self.max_idf } else { weight };
+            if near.is_empty() {
+                continue;
+            }
+            matched_terms += 1;
+            // Each document counts a query term once, through its best field and spelling.
+            let mut best: HashMap<u32, (f32, f32)> = HashMap::new();
+            for (t, typo) in near {
+                let (list, idf) = &self.postings[t];
                 for (d, w) in list {
-                    scores[*d as usize] += w;
-                }
-            } else if term.chars().count() >= 5 {
-                // One typo: a deletion on either side meets.
-                let mut near: Vec<&String> = vec![];
-                for del in std::iter::once(term.clone()).chain(deletions(&term)) {
-                    if let Some(list) = self.deletions.get(&del) {
-                        near.extend(list.iter().filter(|t| crate::text::within_one_edit(t, &term)));
-                    }
-                    if self.postings.contains_key(&del) && del.chars().count() >= 4 {
-                        near.push(self.postings.get_key_value(&del).map(|(k, _)| k).expect("present"));
-                    }
-                }
-                near.sort();
-                near.dedup();
-                for t in near {
-                    found = true;
-                    for (d, w) in &self.postings[t] {
-                        scores[*d as usize] += w * 0.7;
-                    }
+                    let e = best.entry(*d).or_insert((0.0, 0.0));
+                    e.0 = e.0.max(w * idf * typo);
+                    e.1 = e.1.max(idf * typo * (w / W_KEYWORD).min(1.0));
                 }
             }
-            matched_terms += usize::from(found);
+            for (d, (score, cover)) in best {
+                scores[d as usize] += score;
+                answered[d as usize] += cover;
+            }
         }
-        if matched_terms == 0 {
+        if matched_terms == 0 || total <= 0.0 {
             return vec![];
         }
+        let present: std::collections::HashSet<&str> = terms.iter().map(String::as_str).collect();
+        let named_level = |d: usize| -> u8 {
+            self.names[d]
+                .iter()
+                .filter(|(t, _)| t.iter().all(|w| present.contains(w.as_str())))
+                .map(|(_, l)| *l)
+                .max()
+                .unwrap_or(0)
+        };
         let mut hits: Vec<Hit> = scores
             .into_iter()
+            .zip(answered)
             .enumerate()
-            .filter(|(_, s)| *s > 0.0)
-            .map(|(d, s)| {
+            .filter(|(_, (s, _))| *s > 0.0)
+            .map(|(d, (s, a))| {
                 let doc = self.docs[d];
                 let boost = match (intent, doc) {
                     (Intent::Definition, Doc::Sigle(_)) => 2.0,
@@ -163,10 +285,21 @@ impl SearchIndex {
                     (Intent::Contact, Doc::Sigle(_)) => 0.5,
                     _ => 1.0,
                 };
-                Hit { doc, score: s * boost }
+                let named = named_level(d);
+                // A question that names a document is about it.
+                let bonus = match named {
+                    2 => 1.6,
+                    1 => 1.5,
+                    _ => 1.0,
+                };
+                let coverage = (a / total).min(1.0);
+                // What the document leaves unanswered counts against it: of two documents that
+                // both hit, the one that answers more of the question comes first.
+                Hit { doc, score: s * boost * bonus * (0.25 + coverage), coverage, named }
             })
             .collect();
-        // Callers read the first few hits: keep the best ones only, then order them.
+        // Callers read the first few hits: keep the best ones only, then order them. A document
+        // the question names by its name or acronym comes first.
         let order =
             |a: &Hit, b: &Hit| b.score.total_cmp(&a.score).then_with(|| doc_order(a.doc).cmp(&doc_order(b.doc)));
         if hits.len() > MAX_HITS {
@@ -188,9 +321,9 @@ fn doc_order(d: Doc) -> (u8, usize) {
 }
 
 /// Search terms of a text: folded words, stop words dropped, stemmed.
-fn terms(text: &str) -> Vec<String> {
+fn terms(stop: &HashSet<String>, text: &str) -> Vec<String> {
     let folded = fold(text);
-    let mut out: Vec<String> = words(&folded).filter(|w| !is_stop_word(w) && w.len() > 1).map(stem).collect();
+    let mut out: Vec<String> = words(&folded).filter(|w| !stop.contains(*w) && w.len() > 1).map(stem).collect();
     out.sort();
     out.dedup();
     out
@@ -204,45 +337,18 @@ fn deletions(term: &str) -> Vec<String> {
     (0..chars.len()).map(|i| chars.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect()).collect()
 }
 
-/// Reads the question's intent from its wording.
-#[must_use]
-pub fn intent(folded: &str) -> Intent {
-    const DEF: &[&str] = &[
-        "c'est quoi",
-        "c est quoi",
-        "cest quoi",
-        "qu'est-ce",
-        "qu'est ce",
-        "quest ce",
-        "que veut dire",
-        "que signifie",
-        "signifie",
-        "definition",
-        "ca veut dire",
-        "kesako",
-        "ca donne droit",
-        "a quoi sert",
-    ];
-    const CONTACT: &[&str] = &[
-        "qui contacter",
-        "qui appeler",
-        "a qui",
-        "qui peut",
-        "contacter",
-        "contact",
-        "joindre",
-        "coordonnees",
-        "telephone",
-        "adresse",
-        "qui s'occupe",
-        "interlocuteur",
-    ];
-    if CONTACT.iter().any(|p| folded.contains(p)) {
-        Intent::Contact
-    } else if DEF.iter().any(|p| folded.contains(p)) {
-        Intent::Definition
-    } else {
-        Intent::Any
+impl SearchIndex {
+    /// Reads the question's intent from its wording.
+    #[must_use]
+    pub fn intent(&self, folded: &str) -> Intent {
+        let has = |list: &[String]| list.iter().any(|p| crate::text::contains_phrase(folded, p));
+        if has(&self.contact) {
+            Intent::Contact
+        } else if has(&self.definition) {
+            Intent::Definition
+        } else {
+            Intent::Any
+        }
     }
 }
 
@@ -264,6 +370,8 @@ mod tests {
                 id: "foncier".into(),
                 nom: "Foncier".into(),
                 synonymes: vec!["friche".into(), "terrain".into()],
+                amont: false,
+                travaux: false,
             }],
             ..Catalogue::default()
         };
@@ -273,11 +381,14 @@ mod tests {
 
     #[test]
     fn acronym_with_typo_and_accents() {
-        let idx = SearchIndex::build(&cat());
+        let idx = SearchIndex::build(&cat(), &crate::dialogue::vocab::tests::shipped());
         assert_eq!(idx.search("c'est quoi la DETR ?")[0].doc, Doc::Sigle(0));
         assert_eq!(idx.search("dotation equipement")[0].doc, Doc::Sigle(0));
         assert_eq!(idx.search("on a des friches")[0].doc, Doc::Theme(0));
         assert_eq!(idx.search("on a une fricheq")[0].doc, Doc::Theme(0));
         assert!(idx.search("le la les").is_empty());
+        // An unknown word weighs: the coverage drops.
+        assert!(idx.search("detr")[0].coverage > 0.99);
+        assert!(idx.search("detr epouvantail rhubarbe")[0].coverage < 0.5);
     }
 }

@@ -18,8 +18,15 @@ use crate::catalogue::communes::Commune;
 use crate::catalogue::model::{self as m, Acteur, Catalogue, Conditions, Dispositif, Sigle, Site, Statut, Term};
 use crate::catalogue::search::SearchIndex;
 use crate::dialogue::model::{Action, AnswerKind, Choice, Condition, Dialogue, Label, Next, Node, Propose};
+use crate::dialogue::vocab::{Groupe, Vocabulaire};
 use crate::i18n::{CODE_MESSAGES, Locales, REFERENCE};
 use crate::text::fold;
+
+mod needs;
+mod roles;
+mod vocab;
+
+pub use vocab::VOCABULAIRE;
 
 pub struct Loader {
     root: PathBuf,
@@ -28,6 +35,8 @@ pub struct Loader {
     files: Vec<SourceFile>,
     diags: Vec<Diagnostic>,
     hasher: std::collections::hash_map::DefaultHasher,
+    /// Where each node of each dialogue is written: (dialogue, node) → (file, span).
+    node_spans: HashMap<(String, String), (usize, Range<usize>)>,
 }
 
 /// Where an id was defined: file index and span, for "duplicate" and "unknown" diagnostics.
@@ -44,14 +53,18 @@ impl Loader {
             files: vec![],
             diags: vec![],
             hasher: std::collections::hash_map::DefaultHasher::new(),
+            node_spans: HashMap::new(),
         }
     }
 
     pub fn run(mut self) -> Loaded {
+        let vocab = self.vocabulaire();
         let mut cat = Catalogue::default();
         let themes = self.terms::<raw::ThemesFile>("data/themes.toml", |f| f.themes, "thème", &mut cat.themes);
         let etapes = self.terms::<raw::EtapesFile>("data/etapes.toml", |f| f.etapes, "étape", &mut cat.etapes);
         let statuts = self.statuts(&mut cat.statuts);
+        self.besoins(&mut cat.besoins);
+        self.hors_champ(&mut cat.hors_champ);
         let acteur_raws = self.many::<raw::ActeursFile, _>("data/acteurs", |f| f.acteurs);
         let dispositif_raws = self.many::<raw::DispositifsFile, _>("data/dispositifs", |f| f.dispositifs);
         let acteurs = self.acteurs(acteur_raws, &mut cat.acteurs);
@@ -59,7 +72,7 @@ impl Loader {
         self.glossaire(&dispositifs, &acteurs, &mut cat.glossaire);
         cat.index();
         let communes = self.communes(&statuts);
-        let (mut dialogues, uses) = self.dialogues(&cat);
+        let (mut dialogues, uses) = self.dialogues(&cat, &vocab);
         let locales = self.locales(&uses);
         fold_labels(&mut dialogues, &locales);
 
@@ -74,11 +87,12 @@ impl Loader {
             })
             .collect();
 
-        self.diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
         let has_errors = self.diags.iter().any(Diagnostic::is_error);
-        let content = (!has_errors).then(|| {
-            let search = SearchIndex::build(&cat);
+        let mut content = (!has_errors).then(|| {
+            let search = SearchIndex::build(&cat, &vocab);
             Content {
+                vocab,
+                thresholds: crate::dialogue::followup::Thresholds::default(),
                 root: self.root.clone(),
                 version: format!("{:016x}", self.hasher.finish()),
                 dialogues,
@@ -89,7 +103,45 @@ impl Loader {
                 a_completer: a_completer.clone(),
             }
         });
+        // A dialogue that traps people is refused like a broken one.
+        if let Some(c) = &content
+            && self.dead_ends(c)
+        {
+            content = None;
+        }
+        self.diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
         Loaded { content, diagnostics: self.diags, a_completer }
+    }
+
+    /// Runs the dead-end walk; each problem becomes an error at the node. True if any.
+    fn dead_ends(&mut self, c: &Content) -> bool {
+        use crate::dialogue::walk::{DeadEndKind, walk};
+        let found = walk(c);
+        for d in &found {
+            let Some((f, span)) = self.node_spans.get(&(d.dialogue.clone(), d.node.clone())).cloned() else {
+                continue;
+            };
+            let said = if d.answer.is_empty() { "un message vide".to_owned() } else { format!("« {} »", d.answer) };
+            let msg = match d.kind {
+                DeadEndKind::Loop => format!(
+                    "impasse : à la question « {} », répondre {said} plusieurs fois de suite ne permet jamais d'avancer",
+                    d.node
+                ),
+                DeadEndKind::NeverEnds => format!(
+                    "impasse : en répondant {said} à chaque question, le dialogue « {} » ne se termine jamais (bloqué à « {} »)",
+                    d.dialogue, d.node
+                ),
+                DeadEndKind::ListAnnounced => format!(
+                    "la question « {} » annonce une liste (son texte finit par « : ») mais n'en montre aucune",
+                    d.node
+                ),
+            };
+            self.err(f, "D030", span, msg).help = Some(
+                "chaque question doit accepter « je ne sais pas » et laisser passer après des réponses incomprises : voir dialogues/LISEZMOI.md, « Pas d'impasse »"
+                    .into(),
+            );
+        }
+        !found.is_empty()
     }
 
     // ---- files ----
@@ -329,7 +381,23 @@ impl Loader {
                 }
                 synonymes.push(s.get_ref().clone());
             }
-            out.push(Term { id: t.id.into_inner(), nom: t.nom.into_inner(), synonymes });
+            for flag in [&t.amont, &t.travaux].into_iter().flatten() {
+                if what != "étape" {
+                    self.err(
+                        f,
+                        "C023",
+                        flag.span(),
+                        "« amont » et « travaux » ne valent que pour les étapes (data/etapes.toml)",
+                    );
+                }
+            }
+            out.push(Term {
+                id: t.id.into_inner(),
+                nom: t.nom.into_inner(),
+                synonymes,
+                amont: t.amont.is_some_and(|a| *a.get_ref()),
+                travaux: t.travaux.is_some_and(|a| *a.get_ref()),
+            });
         }
         defs
     }
@@ -685,18 +753,21 @@ impl Loader {
 
     // ---- dialogues ----
 
-    fn dialogues(&mut self, cat: &Catalogue) -> (HashMap<String, Dialogue>, Uses) {
+    fn dialogues(&mut self, cat: &Catalogue, vocab: &Vocabulaire) -> (HashMap<String, Dialogue>, Uses) {
         let mut out = HashMap::new();
         let mut uses = Uses::new();
         let mut ids = Defs::new();
         for rel in self.list("dialogues", ".toml") {
+            if rel == VOCABULAIRE {
+                continue;
+            }
             let Some((file, f)) = self.parse::<raw::DialogueFile>(&rel) else {
                 continue;
             };
             if !self.define(&mut ids, "dialogue", &file.dialogue.id, f) {
                 continue;
             }
-            if let Some(d) = self.dialogue(file, f, cat, &mut uses) {
+            if let Some(d) = self.dialogue(file, f, cat, vocab, &mut uses) {
                 out.insert(d.id.clone(), d);
             }
         }
@@ -716,12 +787,20 @@ impl Loader {
     }
 
     #[allow(clippy::too_many_lines)]
-    fn dialogue(&mut self, file: raw::DialogueFile, f: usize, cat: &Catalogue, uses: &mut Uses) -> Option<Dialogue> {
+    fn dialogue(
+        &mut self,
+        file: raw::DialogueFile,
+        f: usize,
+        cat: &Catalogue,
+        vocab: &Vocabulaire,
+        uses: &mut Uses,
+    ) -> Option<Dialogue> {
         let mut defs = Defs::new();
         let nodes_raw: Vec<(raw::RawNode, Range<usize>)> =
             file.nodes.into_iter().map(|n| (n.get_ref().clone(), n.span())).collect();
         for (n, _) in &nodes_raw {
             self.define(&mut defs, "nœud", &n.id, f);
+            self.node_spans.insert((file.dialogue.id.get_ref().clone(), n.id.get_ref().clone()), (f, n.id.span()));
         }
         let index: HashMap<String, usize> =
             nodes_raw.iter().enumerate().map(|(i, (n, _))| (n.id.get_ref().clone(), i)).collect();
@@ -781,24 +860,28 @@ impl Loader {
                 });
             }
             if let Some(from) = &n.choices_from {
-                let terms = match from.get_ref().as_str() {
-                    "themes" => Some(&cat.themes),
-                    "etapes" => Some(&cat.etapes),
+                let terms: Option<Vec<(&String, &String, &Vec<String>)>> = match from.get_ref().as_str() {
+                    "themes" => Some(cat.themes.iter().map(|t| (&t.id, &t.nom, &t.synonymes)).collect()),
+                    "etapes" => Some(cat.etapes.iter().map(|t| (&t.id, &t.nom, &t.synonymes)).collect()),
+                    "besoins" => Some(cat.besoins.iter().map(|t| (&t.id, &t.nom, &t.synonymes)).collect()),
                     _ => None,
                 };
                 match terms {
-                    Some(terms) => choices.extend(terms.iter().map(|t| Choice {
-                        value: t.id.clone(),
-                        label: Label::Text(t.nom.clone()),
-                        aussi: t.synonymes.iter().map(|s| fold(s)).collect(),
+                    Some(terms) => choices.extend(terms.into_iter().map(|(id, nom, syn)| Choice {
+                        value: id.clone(),
+                        label: Label::Text(nom.clone()),
+                        aussi: syn.iter().map(|s| fold(s)).collect(),
                     })),
                     None => {
-                        let help = did_you_mean(from.get_ref(), ["themes", "etapes"]);
+                        let help = did_you_mean(from.get_ref(), ["themes", "etapes", "besoins"]);
                         self.err(
                             f,
                             "D009",
                             from.span(),
-                            format!("liste de choix inconnue « {} » (possibles : themes, etapes)", from.get_ref()),
+                            format!(
+                                "liste de choix inconnue « {} » (possibles : themes, etapes, besoins)",
+                                from.get_ref()
+                            ),
                         )
                         .help = help;
                         ok = false;
@@ -809,7 +892,7 @@ impl Loader {
                 choices.push(Choice {
                     value: "nsp".into(),
                     label: Label::Message("choix-nsp".into()),
-                    aussi: nsp_words(),
+                    aussi: vocab.list(Groupe::NeSaisPas).to_vec(),
                 });
             }
             if matches!(answer, Some(AnswerKind::Choice | AnswerKind::Multi)) && choices.is_empty() {
@@ -909,6 +992,8 @@ impl Loader {
             };
             nodes.push(Node {
                 id: n.id.get_ref().clone(),
+                nsp_choice: n.nsp
+                    || n.choices.iter().any(|c| c.get_ref().value.get_ref() == crate::dialogue::parse::NSP),
                 say: n.say.as_ref().map(|s| s.get_ref().clone()),
                 ask: n.ask.as_ref().map(|s| s.get_ref().clone()),
                 reformule: n.reformule.as_ref().map(|s| s.get_ref().clone()),
@@ -948,10 +1033,11 @@ impl Loader {
                 }
             }
         }
+        let roles = self.roles(&file.dialogue, f, &nodes, cat);
         if !ok || defs.len() != nodes.len() {
             return None;
         }
-        Some(Dialogue { id: file.dialogue.id.into_inner(), start: start?, nodes, by_id: index })
+        Some(Dialogue { id: file.dialogue.id.into_inner(), start: start?, nodes, by_id: index, roles: roles? })
     }
 
     // ---- locales ----
@@ -1104,27 +1190,6 @@ fn fold_labels(dialogues: &mut HashMap<String, Dialogue>, locales: &Locales) {
             }
         }
     }
-}
-
-/// Words that mean "je ne sais pas".
-#[must_use]
-pub fn nsp_words() -> Vec<String> {
-    [
-        "je ne sais pas",
-        "je sais pas",
-        "sais pas",
-        "ne sais pas",
-        "nsp",
-        "aucune idee",
-        "j'en sais rien",
-        "je ne sais",
-        "inconnu",
-        "pas sur",
-        "je ne suis pas sur",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect()
 }
 
 /// Message ids defined in a Fluent file, with their spans (line starts `id =`).

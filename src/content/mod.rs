@@ -26,6 +26,10 @@ pub const MAIN_DIALOGUE: &str = "orientation";
 #[derive(Debug)]
 pub struct Content {
     pub root: PathBuf,
+    /// The words the bot recognises (`dialogues/vocabulaire.toml`).
+    pub vocab: crate::dialogue::vocab::Vocabulaire,
+    /// How sure the quick-question search must be (see `dialogue::followup`).
+    pub thresholds: crate::dialogue::followup::Thresholds,
     /// Changes whenever any content file changes (a hash of all of them).
     pub version: String,
     pub dialogues: HashMap<String, Dialogue>,

@@ -21,6 +21,8 @@ pub struct DialogueFile {
 pub struct DialogueHead {
     pub id: S,
     pub start: S,
+    /// Which slot plays which role in matching (`commune = "commune"`, `themes = "theme"`…).
+    pub roles: Option<Spanned<std::collections::BTreeMap<Spanned<String>, S>>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -202,6 +204,46 @@ pub struct RawTerm {
     pub nom: S,
     #[serde(default)]
     pub synonymes: Vec<S>,
+    /// Étapes only.
+    pub amont: Option<Spanned<bool>>,
+    /// Étapes only.
+    pub travaux: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BesoinsFile {
+    #[serde(default, rename = "besoin")]
+    pub besoins: Vec<Spanned<RawBesoin>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBesoin {
+    pub id: S,
+    pub nom: S,
+    #[serde(default)]
+    pub synonymes: Vec<S>,
+    pub natures: Vec<S>,
+    #[serde(default)]
+    pub financement: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HorsChampFile {
+    #[serde(default, rename = "sujet")]
+    pub sujets: Vec<Spanned<RawHorsChamp>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHorsChamp {
+    pub id: S,
+    pub nom: S,
+    pub mots: Vec<S>,
+    pub porte: S,
+    pub source: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -238,4 +280,19 @@ pub struct RawSigle {
     #[serde(default)]
     pub voir: Vec<S>,
     pub source: Option<S>,
+}
+
+/// `dialogues/vocabulaire.toml`: groups of phrases by name.
+pub type VocabFile = std::collections::BTreeMap<Spanned<String>, Spanned<RawGroupe>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroupe {
+    /// What the group means, for the agents reading the file.
+    #[allow(dead_code)]
+    pub sens: Option<String>,
+    #[serde(default)]
+    pub fr: Vec<S>,
+    #[serde(default)]
+    pub en: Vec<S>,
 }

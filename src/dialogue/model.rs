@@ -33,6 +33,19 @@ impl AnswerKind {
         })
     }
 
+    /// The name written in dialogue files.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Commune => "commune",
+            Self::Number => "number",
+            Self::Choice => "choice",
+            Self::Multi => "multi",
+            Self::YesNo => "yes-no",
+            Self::Text => "text",
+        }
+    }
+
     /// Suffix of the Fluent ids used for this kind (`incompris-nombre`, `aide-nombre`…).
     #[must_use]
     pub fn message_suffix(self) -> &'static str {
@@ -174,6 +187,8 @@ pub enum Next {
 #[derive(Debug, Clone)]
 pub struct Node {
     pub id: String,
+    /// Its choices include "je ne sais pas" (`nsp = true` in the file).
+    pub nsp_choice: bool,
     pub say: Option<String>,
     pub ask: Option<String>,
     pub reformule: Option<String>,
@@ -199,12 +214,84 @@ impl Node {
     }
 }
 
+/// The part a slot plays when the engine matches the catalogue. The dialogue file declares them
+/// (`[dialogue.roles]`), so that the engine reads no slot name of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Commune,
+    Population,
+    Programmes,
+    Themes,
+    Etape,
+    Besoin,
+    Porteur,
+}
+
+impl Role {
+    pub const ALL: [(Self, &'static str); 7] = [
+        (Self::Commune, "commune"),
+        (Self::Population, "population"),
+        (Self::Programmes, "programmes"),
+        (Self::Themes, "themes"),
+        (Self::Etape, "etape"),
+        (Self::Besoin, "besoin"),
+        (Self::Porteur, "porteur"),
+    ];
+
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        Self::ALL[self as usize].1
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == s).map(|(r, _)| *r)
+    }
+
+    /// The roles a dialogue that shows results must declare.
+    pub const REQUIRED_FOR_RESULTS: &'static [Self] =
+        &[Self::Commune, Self::Population, Self::Programmes, Self::Themes, Self::Etape, Self::Besoin];
+}
+
+/// Slot names by role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Roles(pub Vec<(Role, String)>);
+
+impl Roles {
+    /// The slot that plays `role`, if the dialogue declares it.
+    #[must_use]
+    pub fn slot(&self, role: Role) -> Option<&str> {
+        self.0.iter().find(|(r, _)| *r == role).map(|(_, s)| s.as_str())
+    }
+
+    /// The role a slot plays.
+    #[must_use]
+    pub fn of(&self, slot: &str) -> Option<Role> {
+        self.0.iter().find(|(_, s)| s == slot).map(|(r, _)| *r)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Dialogue {
     pub id: String,
     pub start: usize,
     pub nodes: Vec<Node>,
     pub by_id: HashMap<String, usize>,
+    pub roles: Roles,
+}
+
+impl Dialogue {
+    /// The node that fills `slot`.
+    #[must_use]
+    pub fn node_of_slot(&self, slot: &str) -> Option<(usize, &Node)> {
+        self.nodes.iter().enumerate().find(|(_, n)| n.slot.as_deref() == Some(slot))
+    }
+
+    /// The node that fills the slot playing `role`.
+    #[must_use]
+    pub fn node_of_role(&self, role: Role) -> Option<(usize, &Node)> {
+        self.roles.slot(role).and_then(|s| self.node_of_slot(s))
+    }
 }
 
 impl Dialogue {
@@ -231,6 +318,21 @@ pub enum Value {
         departement: String,
         departement_nom: String,
     },
+    /// The person does not know, or would rather not say: the question is passed.
+    Inconnu,
+}
+
+impl Value {
+    /// The person said they do not know (the value says nothing of the project).
+    #[must_use]
+    pub fn is_unknown(&self) -> bool {
+        match self {
+            Self::Inconnu => true,
+            Self::Choice(c) => c == crate::dialogue::parse::NSP,
+            Self::Multi(v) => v.iter().any(|x| x == crate::dialogue::parse::NSP),
+            _ => false,
+        }
+    }
 }
 
 impl Value {

@@ -37,6 +37,14 @@ pub struct Session {
     /// "oublie-moi" was asked: the next "oui" erases everything stored about the person.
     #[serde(default)]
     pub forget_asked: bool,
+    /// The dispositif or acteur last shown on its own (`dispositif:ID`, `acteur:ID`): what a
+    /// follow-up without its subject ("qui peut en bénéficier ?") is about.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sujet: Option<String>,
+    /// A follow-up asked when nothing had been shown: the bot asked which dispositif, and will
+    /// answer this aspect of the next one named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suivi: Option<String>,
 }
 
 /// A question in progress that is not the node's own.
@@ -66,6 +74,8 @@ impl Session {
             results: vec![],
             greeted: false,
             forget_asked: false,
+            sujet: None,
+            suivi: None,
         }
     }
 }

@@ -111,10 +111,8 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
             }
             Reply::Statuts { commune, connus } => {
                 let mut lines = vec![cx.msg("statuts-explication-titre", &[])];
-                for id in ["pvd", "acv", "vda"] {
-                    if let Some(s) = content.catalogue.statut(id) {
-                        lines.push(format!("• {} : {}", s.nom, s.explication));
-                    }
+                for s in &content.catalogue.statuts {
+                    lines.push(format!("• {} : {}", s.nom, s.explication));
                 }
                 out.push(Block::Para(lines.join("\n")));
                 let commune = commune.clone().unwrap_or_else(|| "-".into());
@@ -139,9 +137,151 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                 }
                 out.push(Block::Para(cx.msg("question-voir-aussi", &[("liste", Arg::Text(names.join(" ; ")))])));
             }
+            Reply::Compris { items } => {
+                let parts: Vec<String> = items.iter().map(|(role, value)| understood(&cx, *role, value)).collect();
+                out.push(Block::Para(cx.msg("compris", &[("liste", Arg::Text(parts.join(" ; ")))])));
+            }
+            Reply::Suivi { dispositif, acteur, aspect, seul } => {
+                if let Some(d) = dispositif.as_deref().and_then(|d| content.catalogue.dispositif(d)) {
+                    suivi(&cx, &mut out, d, *aspect, *seul);
+                } else if let Some(a) = acteur.as_deref().and_then(|a| content.catalogue.acteur(a)) {
+                    out.push(Block::Card(acteur_card(&cx, a, !matches!(aspect, crate::reply::Aspect::Contact))));
+                }
+            }
+            Reply::HorsChamp { sujet } => {
+                if let Some(h) = content.catalogue.hors_champ.iter().find(|h| &h.id == sujet) {
+                    out.push(Block::Para(cx.msg(
+                        "hors-champ",
+                        &[("sujet", Arg::Text(h.nom.clone())), ("porte", Arg::Text(h.porte.clone()))],
+                    )));
+                }
+            }
         }
     }
     out
+}
+
+/// One answer as the bot understood it: "commune : Genêts", "aucun programme"…
+fn understood(cx: &Ctx<'_>, role: crate::dialogue::model::Role, value: &crate::dialogue::Value) -> String {
+    use crate::dialogue::Value;
+    use crate::dialogue::model::Role;
+    let cat = &cx.content.catalogue;
+    let ids: Vec<String> = match value {
+        Value::Choice(c) => vec![c.clone()],
+        Value::Multi(v) => v.clone(),
+        _ => vec![],
+    };
+    let names = |f: &dyn Fn(&str) -> Option<String>| -> String {
+        ids.iter().map(|i| f(i).unwrap_or_else(|| i.clone())).collect::<Vec<_>>().join(", ")
+    };
+    let text = match (role, value) {
+        (Role::Commune, Value::Commune(insee)) => {
+            cx.content.communes.by_insee(insee).map_or_else(|| insee.clone(), |c| c.nom.clone())
+        }
+        (Role::Commune, Value::Ailleurs { nom, departement_nom, .. }) => format!("{nom} ({departement_nom})"),
+        (_, Value::Number(n)) => format_number(*n),
+        (Role::Programmes, _) if ids.iter().all(|i| i == crate::dialogue::parse::AUCUN) => {
+            crate::dialogue::parse::AUCUN.to_owned()
+        }
+        (Role::Programmes, _) => names(&|i| cat.statut(i).map(|s| s.nom.clone())),
+        (Role::Themes, _) => names(&|i| cat.theme(i).map(|t| t.nom.to_lowercase())),
+        (Role::Etape, _) => names(&|i| cat.etape(i).map(|t| t.nom.to_lowercase())),
+        (Role::Besoin, _) => names(&|i| cat.besoin(i).map(|t| t.nom.to_lowercase())),
+        (_, Value::Text(t)) => t.clone(),
+        _ => names(&|_| None),
+    };
+    cx.msg(&format!("compris-{}", role.name()), &[("valeur", Arg::Text(text))])
+}
+
+/// One aspect of a dispositif, asked as a follow-up.
+fn suivi(cx: &Ctx<'_>, out: &mut Vec<Block>, d: &Dispositif, aspect: crate::reply::Aspect, seul: bool) {
+    use crate::catalogue::matching::{Profil, evaluate};
+    use crate::reply::Aspect;
+    let cat = &cx.content.catalogue;
+    let nom = || ("nom", Arg::Text(d.nom.clone()));
+    let contact = || ("contacts", Arg::Text(contact_line(cx, d)));
+    let mut lines: Vec<Field> = vec![];
+    match aspect {
+        Aspect::Beneficiaires => {
+            let c = &d.conditions;
+            let mut conds = vec![];
+            if let Some(n) = c.population_max {
+                conds.push(cx.msg("raison-population-max", &[("max", Arg::Text(format_number(i64::from(n) + 1)))]));
+            }
+            if let Some(n) = c.population_min {
+                conds.push(cx.msg("raison-population-min", &[("min", Arg::Text(format_number(i64::from(n))))]));
+            }
+            for s in &c.statuts_requis {
+                conds.push(cx.msg("raison-statut-requis", &[("statut", Arg::Text(statut_nom(cx, s)))]));
+            }
+            for s in &c.statuts_exclus {
+                conds.push(cx.msg("raison-statut-exclu", &[("statut", Arg::Text(statut_nom(cx, s)))]));
+            }
+            if !c.beneficiaires.is_empty() {
+                conds.push(cx.msg("suivi-porteurs", &[("liste", Arg::Text(c.beneficiaires.join(", ")))]));
+            }
+            if conds.is_empty() {
+                lines.push(Field::Text(cx.msg("suivi-sans-condition", &[nom()])));
+            } else {
+                lines.push(Field::Text(cx.msg("suivi-conditions", &[nom(), ("liste", Arg::Text(conds.join(" ; ")))])));
+            }
+            if d.regles_anct {
+                lines.push(Field::Text(cx.msg("regles-anct", &[])));
+            }
+        }
+        Aspect::Population(n) => {
+            let p = Profil { population: Some(n), ..Profil::default() };
+            let index = cat.dispositifs.iter().position(|x| x.id == d.id).unwrap_or(0);
+            let pop = ("population", Arg::Text(format_number(i64::from(n))));
+            match evaluate(cat, index, &p) {
+                Err(
+                    e @ (crate::catalogue::Echec::PopulationMax { .. } | crate::catalogue::Echec::PopulationMin { .. }),
+                ) => {
+                    let mut args = vec![nom()];
+                    let id = crate::dialogue::echec_message(cat, d, &e, &mut args);
+                    lines.push(Field::Text(cx.msg(id, &args)));
+                }
+                _ if d.conditions.population_max.is_some() || d.conditions.population_min.is_some() => {
+                    lines.push(Field::Text(cx.msg("suivi-population-oui", &[nom(), pop])));
+                }
+                _ => lines.push(Field::Text(cx.msg("suivi-population-libre", &[nom(), pop]))),
+            }
+            if !d.conditions.statuts_requis.is_empty() || !d.conditions.statuts_exclus.is_empty() {
+                let mut conds = vec![];
+                for s in &d.conditions.statuts_requis {
+                    conds.push(cx.msg("raison-statut-requis", &[("statut", Arg::Text(statut_nom(cx, s)))]));
+                }
+                for s in &d.conditions.statuts_exclus {
+                    conds.push(cx.msg("raison-statut-exclu", &[("statut", Arg::Text(statut_nom(cx, s)))]));
+                }
+                lines.push(Field::Text(cx.msg("suivi-aussi", &[("liste", Arg::Text(conds.join(" ; ")))])));
+            }
+        }
+        Aspect::Cout => match (&d.financement, &d.charge) {
+            (Some(f), _) => lines.push(Field::Text(cx.msg("resultat-financement", &[("texte", Arg::Text(f.clone()))]))),
+            (None, Some(c)) => lines.push(Field::Text(cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))]))),
+            (None, None) => lines.push(Field::Text(cx.msg("suivi-cout-inconnu", &[nom(), contact()]))),
+        },
+        Aspect::Cumul => lines.push(Field::Text(cx.msg("suivi-cumul", &[nom(), contact()]))),
+        Aspect::Demarche => match &d.saisine {
+            Some(s) => lines.push(Field::Text(cx.msg("details-saisine", &[("texte", Arg::Text(s.clone()))]))),
+            None => lines.push(Field::Text(cx.msg("suivi-demarche-inconnue", &[nom(), contact()]))),
+        },
+        Aspect::Duree => match &d.charge {
+            Some(c) => lines.push(Field::Text(cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))]))),
+            None => lines.push(Field::Text(cx.msg("suivi-duree-inconnue", &[nom(), contact()]))),
+        },
+        Aspect::Contact => {}
+    }
+    if seul {
+        lines.push(Field::Text(cx.msg("resultat-contact", &[contact()])));
+        out.push(Block::Card(Card { title: d.nom.clone(), lines }));
+    } else {
+        out.extend(lines.into_iter().filter_map(|l| match l {
+            Field::Text(t) => Some(Block::Para(t)),
+            _ => None,
+        }));
+    }
 }
 
 fn doc_name(content: &Content, d: Doc) -> String {
@@ -235,6 +375,7 @@ fn raisons(cx: &Ctx<'_>, rs: &[Raison]) -> String {
             Raison::StatutRequis(s) => cx.msg("raison-statut-requis", &[("statut", Arg::Text(statut_nom(cx, s)))]),
             Raison::StatutExclu(s) => cx.msg("raison-statut-exclu", &[("statut", Arg::Text(statut_nom(cx, s)))]),
             Raison::Besoin(b) => cx.msg("raison-besoin", &[("besoin", Arg::Text(b.clone()))]),
+            Raison::Beneficiaire(b) => cx.msg("raison-beneficiaire", &[("porteur", Arg::Text(b.clone()))]),
         })
         .collect();
     let mut s = parts.join(", ");

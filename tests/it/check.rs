@@ -49,11 +49,11 @@ broken!(duplicate_id, "id-duplique", "data/dispositifs/zz-essai.toml:2:6: erreur
 broken!(no_contact_no_source, "sans-contact", "data/dispositifs/zz-essai.toml:1:1: erreur[C009]");
 broken!(contact_without_source, "contact-sans-source", "data/acteurs/zz-essai.toml:2:6: erreur[C008]");
 broken!(fluent_syntax_and_duplicate, "fluent-syntaxe", "locales/fr/zz-essai.ftl:3:1: erreur[F001]");
-broken!(unknown_node, "noeud-inconnu", "dialogues/orientation.toml:15:8: erreur[D003]");
-broken!(unknown_fluent_id, "fluent-inconnu", "dialogues/orientation.toml:11:7: erreur[F002]");
-broken!(bad_condition, "condition-illisible", "dialogues/orientation.toml:44:10: erreur[D011]");
-broken!(unreachable_node, "noeud-inatteignable", "dialogues/orientation.toml:95:6: avertissement[D007]");
-broken!(unknown_answer_kind, "reponse-inconnue", "dialogues/orientation.toml:24:10: erreur[D004]");
+broken!(unknown_node, "noeud-inconnu", "dialogues/orientation.toml:26:8: erreur[D003]");
+broken!(unknown_fluent_id, "fluent-inconnu", "dialogues/orientation.toml:22:7: erreur[F002]");
+broken!(bad_condition, "condition-illisible", "dialogues/orientation.toml:55:10: erreur[D011]");
+broken!(unreachable_node, "noeud-inatteignable", "dialogues/orientation.toml:105:6: avertissement[D007]");
+broken!(unknown_answer_kind, "reponse-inconnue", "dialogues/orientation.toml:35:10: erreur[D004]");
 
 #[test]
 fn check_exits_1_on_errors_and_names_the_file() {
@@ -81,3 +81,5 @@ fn chat_refuses_broken_content_with_the_diagnostics() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("erreur[C002]"), "{stderr}");
 }
+
+broken!(list_announced_without_choices, "liste-annoncee", "dialogues/orientation.toml:21:6: erreur[D030]");

@@ -9,6 +9,7 @@ mod crash;
 #[cfg(feature = "discord")]
 mod discord;
 mod engine;
+mod eval;
 #[cfg(feature = "discord")]
 mod fake_discord;
 mod fuzz_corpus;
