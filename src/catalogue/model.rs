@@ -169,6 +169,14 @@ pub struct Sigle {
     pub source: String,
 }
 
+/// Each word of more than three letters without its plural mark.
+fn singular_words(t: &str) -> String {
+    t.split(' ')
+        .map(|w| if w.chars().count() > 4 { w.strip_suffix(['s', 'x']).unwrap_or(w) } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Everything the matching and the search read.
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
@@ -235,12 +243,19 @@ impl Catalogue {
     }
 
     /// The subject outside the field that the text names, if any (its longest phrase wins).
+    /// Plurals aside: "procurations" names "procuration".
     #[must_use]
     pub fn hors_champ_of(&self, folded: &str) -> Option<&HorsChamp> {
+        let text = singular_words(folded);
         self.hors_champ
             .iter()
             .filter_map(|h| {
-                h.mots.iter().filter(|m| crate::text::contains_phrase(folded, m)).map(String::len).max().map(|l| (l, h))
+                h.mots
+                    .iter()
+                    .filter(|m| crate::text::contains_phrase(&text, &singular_words(m)))
+                    .map(String::len)
+                    .max()
+                    .map(|l| (l, h))
             })
             .max_by_key(|(l, _)| *l)
             .map(|(_, h)| h)

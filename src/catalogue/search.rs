@@ -159,8 +159,10 @@ impl SearchIndex {
                         .filter(|w| acc.get(*w).is_none_or(|docs| docs.len() * 10 < idx.docs.len()))
                         .cloned()
                         .collect();
-                    if acronym || distinctive.len() >= 2 {
-                        list.push((if acronym { t } else { distinctive }, level));
+                    // A key word found in very few documents names them too ("friche").
+                    let rare = level == 1 && t.len() == 1 && acc.get(&t[0]).is_some_and(|d| d.len() <= 3);
+                    if acronym || rare || distinctive.len() >= 2 {
+                        list.push((if acronym || rare { t } else { distinctive }, level));
                     }
                 }
             }

@@ -441,10 +441,10 @@ impl<'a> Turn<'a> {
         if !items.is_empty() {
             self.out.push(Reply::Compris { items });
         }
-        self.s.pending = None;
         let after_results = self.current().is_some_and(|(_, n)| n.answer.is_none());
         match reask {
             Some(i) => {
+                self.s.pending = None;
                 self.s.results.clear();
                 self.enter(i);
             }

@@ -355,6 +355,17 @@ impl Turn<'_> {
                 return;
             }
         }
+        // A theme is a way in, not an answer: a dispositif the question names comes first.
+        let top = match top.doc {
+            Doc::Theme(_) => reading
+                .hits
+                .iter()
+                .take(5)
+                .find(|h| matches!(h.doc, Doc::Dispositif(_)) && h.named > 0 && h.coverage * 2.0 >= top.coverage)
+                .unwrap_or(top),
+            _ => top,
+        };
+        shown[0] = top.doc;
         match top.doc {
             Doc::Sigle(i) => {
                 self.out.push(Reply::Sigle { index: i });
