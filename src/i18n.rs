@@ -142,6 +142,26 @@ pub enum Arg {
 
 pub type Args = Vec<(&'static str, Arg)>;
 
+/// A message argument's name that comes from content (a list's field, say), as the `'static`
+/// name [`Args`] holds. Names are interned once: their number is bounded by the content.
+#[must_use]
+pub fn arg_name(name: &str) -> Option<&'static str> {
+    use std::collections::HashSet;
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        return None;
+    }
+    let mut names =
+        NAMES.get_or_init(|| Mutex::new(HashSet::new())).lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(n) = names.get(name) {
+        return Some(n);
+    }
+    let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+    names.insert(leaked);
+    Some(leaked)
+}
+
 impl Locales {
     /// Bundles from already-parsed resources (the loader parses and reports errors).
     #[must_use]

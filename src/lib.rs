@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod dialogue;
 pub mod eval;
+pub mod export;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod i18n;

@@ -66,6 +66,10 @@ enum Command {
         #[arg(long)]
         detail: bool,
     },
+    /// Exporte les réponses d'un questionnaire (par exemple `aiguilleur leviers --csv`) : une
+    /// ligne par collectivité et par élément, sans donnée personnelle.
+    #[command(external_subcommand)]
+    Questionnaire(Vec<String>),
     /// Le bot sur Matrix / Tchap (configuration : fichier et variables d'environnement, voir le README).
     #[cfg(feature = "matrix")]
     Matrix {
@@ -170,6 +174,39 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             let report = aiguilleur::eval::run(&content, &questions);
             print!("{}", aiguilleur::eval::render(&report, *detail));
             Ok(if report.meets_goal() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::Questionnaire(args) => {
+            let content = usable(loaded)?;
+            let name = args.first().cloned().unwrap_or_default();
+            let dialogue = content
+                .dialogues
+                .get(&name)
+                .filter(|_| aiguilleur::export::exportable(&content).contains(&name.as_str()));
+            let Some(dialogue) = dialogue else {
+                anyhow::bail!(
+                    "commande inconnue « {name} » (questionnaires exportables : {}) ; `aiguilleur --help` liste les commandes",
+                    aiguilleur::export::exportable(&content).join(", ")
+                );
+            };
+            // The common options may come after the questionnaire's name too.
+            let mut db = cli.db.clone();
+            let mut rest = args.iter().skip(1);
+            while let Some(a) = rest.next() {
+                match a.as_str() {
+                    "--csv" => {}
+                    "--db" => db = rest.next().map(PathBuf::from),
+                    other if other.starts_with("--db=") => db = Some(PathBuf::from(&other[5..])),
+                    other => anyhow::bail!(
+                        "option inconnue « {other} » : `aiguilleur {name} --csv [--db FICHIER]` écrit le CSV sur la sortie standard"
+                    ),
+                }
+            }
+            let db = db.unwrap_or_else(default_db);
+            let mut store = SqliteStore::open(&db)?;
+            let sessions = aiguilleur::store::Store::sessions(&mut store)?;
+            let out = aiguilleur::export::csv(&content, dialogue, &sessions)?.unwrap_or_default();
+            print!("{out}");
+            Ok(ExitCode::SUCCESS)
         }
         Command::TestDialogues { dir } => {
             let content = usable(loaded)?;

@@ -111,6 +111,9 @@ pub enum Reply {
     Suivi { dispositif: Option<String>, acteur: Option<String>, aspect: Aspect, seul: bool },
     /// A question outside the bot's field: it says so and where to ask (`data/hors-champ.toml`).
     HorsChamp { sujet: String },
+    /// The answers given for each item of a loop (`action = "resume"`): the list, the column
+    /// titles (Fluent ids), and per item its answers in column order (`None`: not asked).
+    Resume { liste: String, colonnes: Vec<String>, lignes: Vec<(String, Vec<Option<Value>>)> },
 }
 
 impl Reply {

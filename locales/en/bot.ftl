@@ -154,3 +154,9 @@ raison-beneficiaire = project carried by { $porteur ->
     [epci] an intercommunality
    *[other] a local authority
 }
+reprise-parcours = Let us pick this up where we left it.
+resume-titre = Summary "{ $liste }" ({ $nombre } items):
+resume-sans-reponse = —
+resume-liens = Schemes of the catalogue that relate to them:
+resume-cellule = { $titre }: { $valeur }
+resume-lien = { $element }: { $liste }

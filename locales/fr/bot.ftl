@@ -154,3 +154,9 @@ raison-beneficiaire = projet porté par { $porteur ->
     [epci] une intercommunalité
    *[other] une collectivité
 }
+reprise-parcours = Reprenons ce parcours où nous en étions.
+resume-titre = Synthèse « { $liste } » ({ $nombre } éléments) :
+resume-sans-reponse = —
+resume-liens = Dispositifs du catalogue qui s'y rapportent :
+resume-cellule = { $titre } : { $valeur }
+resume-lien = { $element } : { $liste }

@@ -177,6 +177,86 @@ fn singular_words(t: &str) -> String {
         .join(" ")
 }
 
+/// A list of items from data (`data/listes/*.toml`) that a questionnaire walks through, one
+/// item at a time (the levers of the ecological planning, say).
+#[derive(Debug, Clone, Serialize)]
+pub struct Liste {
+    pub id: String,
+    pub nom: String,
+    pub source: String,
+    pub champs: Vec<Champ>,
+    pub elements: Vec<Element>,
+}
+
+/// A column of a list: its id, its type, its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Champ {
+    pub id: String,
+    /// `oui-non` (a mark) rather than `texte`.
+    pub oui_non: bool,
+    pub libelle: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum ChampValeur {
+    Texte(String),
+    OuiNon(bool),
+}
+
+/// One item of a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Element {
+    pub id: String,
+    pub nom: String,
+    pub valeurs: Vec<(String, ChampValeur)>,
+    /// Catalogue entries (dispositifs or acteurs) the item relates to.
+    pub dispositifs: Vec<String>,
+}
+
+impl Element {
+    #[must_use]
+    pub fn valeur(&self, champ: &str) -> Option<&ChampValeur> {
+        self.valeurs.iter().find(|(k, _)| k == champ).map(|(_, v)| v)
+    }
+
+    /// A text field as an id (folded, words joined by hyphens): what a choice made of the
+    /// field's values stores.
+    #[must_use]
+    pub fn valeur_id(&self, champ: &str) -> Option<String> {
+        match self.valeur(champ)? {
+            ChampValeur::Texte(t) => Some(slug(t)),
+            ChampValeur::OuiNon(b) => Some(b.to_string()),
+        }
+    }
+}
+
+/// Folded words joined by hyphens: "Agriculture et sols" → `agriculture-et-sols`.
+#[must_use]
+pub fn slug(text: &str) -> String {
+    crate::text::words(&crate::text::fold(text)).collect::<Vec<_>>().join("-")
+}
+
+impl Liste {
+    /// The distinct values of a text field, in the order they first appear.
+    #[must_use]
+    pub fn valeurs_distinctes(&self, champ: &str) -> Vec<String> {
+        let mut out: Vec<String> = vec![];
+        for e in &self.elements {
+            if let Some(ChampValeur::Texte(t)) = e.valeur(champ)
+                && !out.contains(t)
+            {
+                out.push(t.clone());
+            }
+        }
+        out
+    }
+
+    #[must_use]
+    pub fn element(&self, id: &str) -> Option<&Element> {
+        self.elements.iter().find(|e| e.id == id)
+    }
+}
+
 /// Everything the matching and the search read.
 #[derive(Debug, Clone, Default)]
 pub struct Catalogue {
@@ -189,6 +269,7 @@ pub struct Catalogue {
     pub glossaire: Vec<Sigle>,
     pub besoins: Vec<Besoin>,
     pub hors_champ: Vec<HorsChamp>,
+    pub listes: Vec<Liste>,
     pub(crate) dispositif_by_id: HashMap<String, usize>,
     pub(crate) acteur_by_id: HashMap<String, usize>,
     /// Matching keys, one per dispositif (see `matching`).
@@ -223,6 +304,11 @@ impl Catalogue {
     #[must_use]
     pub fn etape_rank(&self, id: &str) -> Option<usize> {
         self.etapes.iter().position(|t| t.id == id)
+    }
+
+    #[must_use]
+    pub fn liste(&self, id: &str) -> Option<&Liste> {
+        self.listes.iter().find(|l| l.id == id)
     }
 
     /// The works stage, if the étapes declare one.

@@ -22,6 +22,8 @@ use crate::dialogue::vocab::{Groupe, Vocabulaire};
 use crate::i18n::{CODE_MESSAGES, Locales, REFERENCE};
 use crate::text::fold;
 
+mod listes;
+mod loops;
 mod needs;
 mod roles;
 mod vocab;
@@ -70,6 +72,7 @@ impl Loader {
         let acteurs = self.acteurs(acteur_raws, &mut cat.acteurs);
         let dispositifs = self.dispositifs(dispositif_raws, &themes, &etapes, &statuts, &acteurs, &mut cat.dispositifs);
         self.glossaire(&dispositifs, &acteurs, &mut cat.glossaire);
+        cat.listes = self.listes(&[&dispositifs, &acteurs]);
         cat.index();
         let communes = self.communes(&statuts);
         let (mut dialogues, uses) = self.dialogues(&cat, &vocab);
@@ -814,6 +817,7 @@ impl Loader {
             l.err(f, "D003", span, format!("nœud inconnu « {target} »")).help = help;
             None
         };
+        let resolve_quiet = |target: &str| index.get(target).copied();
         let start = resolve(self, file.dialogue.start.get_ref(), file.dialogue.start.span());
         ok &= start.is_some();
         let slots: BTreeSet<String> =
@@ -860,11 +864,27 @@ impl Loader {
                 });
             }
             if let Some(from) = &n.choices_from {
+                let owned: Vec<(String, String, Vec<String>)>;
                 let terms: Option<Vec<(&String, &String, &Vec<String>)>> = match from.get_ref().as_str() {
                     "themes" => Some(cat.themes.iter().map(|t| (&t.id, &t.nom, &t.synonymes)).collect()),
                     "etapes" => Some(cat.etapes.iter().map(|t| (&t.id, &t.nom, &t.synonymes)).collect()),
                     "besoins" => Some(cat.besoins.iter().map(|t| (&t.id, &t.nom, &t.synonymes)).collect()),
-                    _ => None,
+                    // "liste.champ": the distinct values of a text field of a list from data.
+                    other => match other.split_once('.') {
+                        Some((l, c))
+                            if cat.liste(l).is_some_and(|l| l.champs.iter().any(|x| x.id == c && !x.oui_non)) =>
+                        {
+                            owned = cat
+                                .liste(l)
+                                .map(|l| l.valeurs_distinctes(c))
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|v| (m::slug(&v), v.clone(), vec![v]))
+                                .collect();
+                            Some(owned.iter().map(|(a, b, c)| (a, b, c)).collect())
+                        }
+                        _ => None,
+                    },
                 };
                 match terms {
                     Some(terms) => choices.extend(terms.into_iter().map(|(id, nom, syn)| Choice {
@@ -873,14 +893,21 @@ impl Loader {
                         aussi: syn.iter().map(|s| fold(s)).collect(),
                     })),
                     None => {
-                        let help = did_you_mean(from.get_ref(), ["themes", "etapes", "besoins"]);
+                        let mut possible: Vec<String> =
+                            ["themes", "etapes", "besoins"].iter().map(|s| (*s).to_owned()).collect();
+                        for l in &cat.listes {
+                            possible
+                                .extend(l.champs.iter().filter(|c| !c.oui_non).map(|c| format!("{}.{}", l.id, c.id)));
+                        }
+                        let help = did_you_mean(from.get_ref(), possible.iter().map(String::as_str));
                         self.err(
                             f,
                             "D009",
                             from.span(),
                             format!(
-                                "liste de choix inconnue « {} » (possibles : themes, etapes, besoins)",
-                                from.get_ref()
+                                "liste de choix inconnue « {} » (possibles : {})",
+                                from.get_ref(),
+                                possible.join(", ")
                             ),
                         )
                         .help = help;
@@ -990,8 +1017,17 @@ impl Loader {
                     }
                 },
             };
+            let boucle = self.loop_of(n, f, cat, &slots, &resolve_quiet);
+            ok &= n.pour_chaque.is_none() || boucle.is_some();
+            let resume = self.resume_of(n, f, action, &slots, uses);
+            ok &= n.resume.is_none() == resume.is_none() || action != Some(Action::Resume);
+            if action == Some(Action::Resume) && resume.is_none() {
+                ok = false;
+            }
             nodes.push(Node {
                 id: n.id.get_ref().clone(),
+                boucle,
+                resume,
                 nsp_choice: n.nsp
                     || n.choices.iter().any(|c| c.get_ref().value.get_ref() == crate::dialogue::parse::NSP),
                 say: n.say.as_ref().map(|s| s.get_ref().clone()),
@@ -1007,6 +1043,24 @@ impl Loader {
                 folded_labels: HashMap::new(),
             });
         }
+        // A summary sums up a loop node of the same dialogue.
+        for (n, (raw, _)) in nodes.iter().zip(&nodes_raw) {
+            if let Some(r) = &n.resume
+                && !nodes.iter().any(|x| x.id == r.boucle && x.boucle.is_some())
+            {
+                let span = raw.resume.as_ref().map_or_else(|| raw.id.span(), |x| x.get_ref().boucle.span());
+                let loops: Vec<&str> = nodes.iter().filter(|x| x.boucle.is_some()).map(|x| x.id.as_str()).collect();
+                let help = did_you_mean(&r.boucle, loops.iter().copied());
+                self.err(
+                    f,
+                    "D044",
+                    span,
+                    format!("« {} » n'est pas un nœud « pour_chaque » de ce dialogue", r.boucle),
+                )
+                .help = help;
+                ok = false;
+            }
+        }
         // Unreachable nodes: a warning, the agent may be drafting. Skipped when a reference is
         // already broken: every node after it would be reported too.
         if let (Some(start), true) = (start, ok) {
@@ -1020,6 +1074,9 @@ impl Loader {
                     Next::End => {}
                     Next::Goto(t) => stack.push(*t),
                     Next::Branch(bs) => stack.extend(bs.iter().map(|(_, t)| *t)),
+                }
+                if let Some(b) = &nodes[i].boucle {
+                    stack.push(b.corps);
                 }
             }
             for (i, (n, _)) in nodes_raw.iter().enumerate() {
@@ -1037,7 +1094,25 @@ impl Loader {
         if !ok || defs.len() != nodes.len() {
             return None;
         }
-        Some(Dialogue { id: file.dialogue.id.into_inner(), start: start?, nodes, by_id: index, roles: roles? })
+        if let Some(p) = &file.dialogue.presentation {
+            uses.push((p.get_ref().clone(), f, p.span()));
+        }
+        let declencheurs: Vec<String> = file
+            .dialogue
+            .declencheurs
+            .iter()
+            .map(|d| fold(d.get_ref()).trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .collect();
+        Some(Dialogue {
+            id: file.dialogue.id.into_inner(),
+            start: start?,
+            nodes,
+            by_id: index,
+            roles: roles?,
+            presentation: file.dialogue.presentation.map(Spanned::into_inner),
+            declencheurs,
+        })
     }
 
     // ---- locales ----

@@ -23,6 +23,11 @@ pub struct DialogueHead {
     pub start: S,
     /// Which slot plays which role in matching (`commune = "commune"`, `themes = "theme"`…).
     pub roles: Option<Spanned<std::collections::BTreeMap<Spanned<String>, S>>>,
+    /// Fluent id of the dialogue's one-line presentation (offered in the greeting).
+    pub presentation: Option<S>,
+    /// Phrases that open this dialogue from anywhere ("questionnaire COP").
+    #[serde(default)]
+    pub declencheurs: Vec<S>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,6 +48,37 @@ pub struct RawNode {
     pub propose: Option<S>,
     pub action: Option<S>,
     pub next: Option<Spanned<RawNext>>,
+    /// A loop over the items of a list: its id (`data/listes/`).
+    pub pour_chaque: Option<S>,
+    /// Which items: those whose field equals a slot's value.
+    pub filtre: Option<Spanned<RawFiltre>>,
+    /// The first node done for each item.
+    pub corps: Option<S>,
+    /// For `action = "resume"`: the loop whose answers to sum up, and the columns.
+    pub resume: Option<Spanned<RawResume>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFiltre {
+    pub champ: S,
+    pub slot: S,
+    /// The slot value meaning "every item".
+    pub tous: Option<S>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawResume {
+    pub boucle: S,
+    pub colonnes: Vec<Spanned<RawColonne>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawColonne {
+    pub slot: S,
+    pub titre: S,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -295,4 +331,32 @@ pub struct RawGroupe {
     pub fr: Vec<S>,
     #[serde(default)]
     pub en: Vec<S>,
+}
+
+/// `data/listes/*.toml`: a list of items a questionnaire walks through.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListeFile {
+    pub liste: Spanned<RawListeHead>,
+    #[serde(default, rename = "element")]
+    pub elements: Vec<Spanned<toml::Table>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawListeHead {
+    pub id: S,
+    pub nom: S,
+    pub source: Option<S>,
+    #[serde(default)]
+    pub champs: Vec<Spanned<RawChamp>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChamp {
+    pub id: S,
+    #[serde(rename = "type")]
+    pub kind: S,
+    pub libelle: S,
 }

@@ -243,13 +243,19 @@ impl<'a> Turn<'a> {
                 // A new commune invalidates what was derived from the old one.
                 self.s.slots.remove(p);
             }
-            self.s.slots.insert(slot.clone(), value);
+            let key = self.slot_key(slot);
+            self.s.slots.insert(key, value);
         }
-        self.s.history.push(node.id.clone());
+        let entry = match self.s.boucle.as_ref().and_then(super::session::LoopState::item) {
+            Some(item) => format!("{}@{item}", node.id),
+            None => node.id.clone(),
+        };
+        self.s.history.push(entry);
         self.s.misses = 0;
-        // A short answer answers one question; "je ne sais pas" says nothing of the rest.
-        let unsure = node.slot.as_deref().and_then(|s| self.s.slots.get(s)).is_some_and(Value::is_unknown);
-        if !unsure && crate::text::words(folded).count() > 2 {
+        // A short answer answers one question; "je ne sais pas" says nothing of the rest; in a
+        // loop, each answer is about the item at hand only.
+        let unsure = node.slot.as_deref().and_then(|s| self.slot_value(s)).is_some_and(Value::is_unknown);
+        if !unsure && self.s.boucle.is_none() && crate::text::words(folded).count() > 2 {
             let filled = self.extract(folded, index);
             self.say_understood(filled, node.slot.as_deref(), 2);
         }

@@ -8,7 +8,7 @@
 //! vocabulary (`dialogues/vocabulaire.toml`), every slot it reads from the dialogue's roles.
 
 use super::model::{Action, Dialogue, Label, Next, Node, Op, Propose, Role, Value};
-use super::session::{Pending, Session};
+use super::session::{LoopState, Pending, Session};
 use super::vocab::Groupe;
 use crate::content::Content;
 use crate::i18n::{Arg, Args, format_number};
@@ -42,13 +42,20 @@ pub fn upgrade(content: &Content, session: &mut Session) -> Vec<Reply> {
         return vec![];
     }
     session.content_version.clone_from(&content.version);
+    // Progress in a dialogue that no longer exists, or whose questions changed, is dropped.
+    session.suspendus.retain(|id, p| {
+        content.dialogues.get(id).is_some_and(|d| {
+            p.node.as_deref().is_none_or(|n| d.node(n).is_some())
+                && p.history.iter().all(|h| d.node(h.split('@').next().unwrap_or(h)).is_some())
+        })
+    });
     if !content.dialogues.contains_key(&session.dialogue) {
         session.dialogue = crate::content::MAIN_DIALOGUE.to_owned();
         session.node = Some(String::new());
     }
     let dialogue = content.dialogues.get(&session.dialogue).unwrap_or_else(|| content.main_dialogue());
     let lost = session.node.as_deref().is_some_and(|n| dialogue.node(n).is_none())
-        || session.history.iter().any(|n| dialogue.node(n).is_none());
+        || session.history.iter().any(|n| dialogue.node(n.split('@').next().unwrap_or(n)).is_none());
     if !lost {
         return vec![];
     }
@@ -122,6 +129,7 @@ impl<'a> Turn<'a> {
     fn run(&mut self, input: &str) {
         let folded = fold(input);
         let v = &self.content.vocab;
+        let target = self.trigger(&folded);
         let fresh = !self.s.greeted || self.s.node.is_none() && self.s.results.is_empty();
         if fresh {
             let first = !self.s.greeted;
@@ -129,8 +137,13 @@ impl<'a> Turn<'a> {
             self.out.push(Reply::say(if first { "accueil" } else { "accueil-retour" }));
             if first {
                 self.out.push(Reply::say("vie-privee"));
+                self.offer_dialogues();
             }
             self.reset();
+            if let Some(t) = target {
+                self.switch(t);
+                return;
+            }
             if folded.trim().is_empty() || v.is(Groupe::Salutation, &folded) || command(self.content, &folded).is_some()
             {
                 self.enter(self.dialogue.start);
@@ -146,6 +159,10 @@ impl<'a> Turn<'a> {
         if folded.trim().is_empty() {
             self.out.push(Reply::say("message-vide"));
             self.misunderstood_current();
+            return;
+        }
+        if let Some(t) = target {
+            self.switch(t);
             return;
         }
         if let Some(c) = command(self.content, &folded) {
@@ -184,6 +201,100 @@ impl<'a> Turn<'a> {
         self.s.node = None;
         self.s.sujet = None;
         self.s.suivi = None;
+        self.s.boucle = None;
+    }
+
+    /// The other dialogue that the message opens ("questionnaire COP", "leviers"), if any: the
+    /// whole message is one of its phrases, or holds one of several words.
+    fn trigger(&self, folded: &str) -> Option<&'a str> {
+        let content: &'a Content = self.content;
+        let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
+        let mut ids: Vec<&'a String> = content.dialogues.keys().collect();
+        ids.sort();
+        ids.into_iter()
+            .filter(|id| **id != self.s.dialogue)
+            .find(|id| {
+                content.dialogues[*id]
+                    .declencheurs
+                    .iter()
+                    .any(|d| d == t || (d.contains(' ') && crate::text::contains_phrase(t, d)))
+            })
+            .map(String::as_str)
+    }
+
+    /// In the first greeting, one line for each other dialogue the person can open.
+    fn offer_dialogues(&mut self) {
+        let mut ids: Vec<&String> = self.content.dialogues.keys().filter(|id| **id != self.s.dialogue).collect();
+        ids.sort();
+        for id in ids {
+            if let Some(p) = &self.content.dialogues[id].presentation {
+                self.out.push(Reply::say(p));
+            }
+        }
+    }
+
+    /// Moves to another dialogue, keeping this one's progress for later; the other one resumes
+    /// where it was, or starts (with what the roles both declare already known, the commune).
+    fn switch(&mut self, target: &'a str) {
+        let content: &'a Content = self.content;
+        let Some(next) = content.dialogues.get(target) else { return };
+        let from = std::mem::replace(&mut self.s.dialogue, target.to_owned());
+        let progress = self.s.take_progress();
+        let known: Vec<(Role, Value)> = self
+            .dialogue
+            .roles
+            .0
+            .iter()
+            .filter_map(|(r, slot)| progress.slots.get(slot).map(|v| (*r, v.clone())))
+            .collect();
+        if progress.node.is_some() || !progress.slots.is_empty() {
+            self.s.suspendus.insert(from, progress);
+        }
+        self.dialogue = next;
+        match self.s.suspendus.remove(target) {
+            Some(p) if p.node.is_some() => {
+                self.s.restore_progress(p);
+                self.out.push(Reply::say("reprise-parcours"));
+                self.ask_current();
+            }
+            _ => {
+                for (role, value) in known {
+                    if let Some(slot) = next.roles.slot(role) {
+                        self.s.slots.insert(slot.to_owned(), value);
+                    }
+                }
+                self.enter(next.start);
+            }
+        }
+    }
+
+    /// The key under which a slot's answer is kept: with the item at hand while a loop runs, so
+    /// that each item has its own answers.
+    pub(super) fn slot_key(&self, slot: &str) -> String {
+        match self.s.boucle.as_ref().and_then(LoopState::item) {
+            Some(item) => format!("{slot}@{item}"),
+            None => slot.to_owned(),
+        }
+    }
+
+    /// A slot's value for the item at hand, else the slot's own.
+    pub(super) fn slot_value(&self, slot: &str) -> Option<&Value> {
+        self.s.slots.get(&self.slot_key(slot)).or_else(|| self.s.slots.get(slot))
+    }
+
+    /// The items a loop walks through: its list, filtered by the slot its filter reads.
+    fn loop_items(&self, b: &super::model::Boucle) -> Vec<String> {
+        let Some(liste) = self.content.catalogue.liste(&b.liste) else { return vec![] };
+        let wanted = b.filtre.as_ref().and_then(|f| match self.s.slots.get(&f.slot) {
+            Some(Value::Choice(c)) if Some(c) != f.tous.as_ref() && c != super::parse::NSP => Some((f, c.clone())),
+            _ => None,
+        });
+        liste
+            .elements
+            .iter()
+            .filter(|e| wanted.as_ref().is_none_or(|(f, v)| e.valeur_id(&f.champ).as_deref() == Some(v.as_str())))
+            .map(|e| e.id.clone())
+            .collect()
     }
 
     /// The node waiting for an answer. Borrowed from the dialogue, not from the turn, so that
@@ -211,7 +322,7 @@ impl<'a> Turn<'a> {
             Next::Branch(branches) => branches.iter().find_map(|(cond, t)| {
                 let holds = match cond {
                     None => true,
-                    Some(c) => match (self.s.slots.get(&c.slot), c.op) {
+                    Some(c) => match (self.slot_value(&c.slot), c.op) {
                         (None | Some(Value::Inconnu), Op::Inconnu) => true,
                         (None | Some(Value::Inconnu), _) => false,
                         (Some(_), Op::Connu) => true,
@@ -244,7 +355,7 @@ impl<'a> Turn<'a> {
     /// From the current node, skip nodes whose answer is already known, then ask.
     pub(super) fn skip_known(&mut self) {
         if let Some((i, n)) = self.current() {
-            let known = n.slot.as_ref().is_some_and(|s| self.s.slots.contains_key(s));
+            let known = n.slot.as_ref().is_some_and(|s| self.s.slots.contains_key(&self.slot_key(s)));
             if known {
                 self.go_next(i);
             } else {
@@ -255,10 +366,35 @@ impl<'a> Turn<'a> {
 
     /// Enters node `index`: says, acts, and asks, skipping what is known.
     pub(super) fn enter(&mut self, mut index: usize) {
-        for _ in 0..=self.dialogue.nodes.len() * 2 {
+        let items: usize = self.content.catalogue.listes.iter().map(|l| l.elements.len()).sum();
+        for _ in 0..=self.dialogue.nodes.len() * 2 * (items + 1) {
             let dialogue: &'a Dialogue = self.dialogue;
             let node = &dialogue.nodes[index];
-            if node.answer.is_some() && node.slot.as_ref().is_some_and(|s| self.s.slots.contains_key(s)) {
+            if let Some(b) = &node.boucle {
+                // A loop node: the next item, or, after the last, what follows the loop.
+                let state = match self.s.boucle.take() {
+                    Some(st) if st.noeud == node.id => LoopState { index: st.index + 1, ..st },
+                    _ => {
+                        let items = self.loop_items(b);
+                        self.s.slots.insert(node.id.clone(), Value::Multi(items.clone()));
+                        LoopState { noeud: node.id.clone(), items, index: 0 }
+                    }
+                };
+                if state.index < state.items.len() {
+                    self.s.boucle = Some(state);
+                    index = b.corps;
+                    continue;
+                }
+                match self.next_of(index) {
+                    Some(t) => {
+                        index = t;
+                        continue;
+                    }
+                    None => return self.end(),
+                }
+            }
+            if node.answer.is_some() && node.slot.as_ref().is_some_and(|s| self.s.slots.contains_key(&self.slot_key(s)))
+            {
                 match self.next_of(index) {
                     Some(t) => {
                         index = t;
@@ -274,6 +410,11 @@ impl<'a> Turn<'a> {
                 Some(Action::Resultats) => {
                     self.s.node = Some(node.id.clone());
                     self.results();
+                    return;
+                }
+                Some(Action::Resume) => {
+                    self.s.node = Some(node.id.clone());
+                    self.summary(node);
                     return;
                 }
                 Some(Action::ExpliquerStatuts) => self.explain_statuts(),
@@ -352,6 +493,23 @@ impl<'a> Turn<'a> {
         if let Some(Value::Number(n)) = self.role_value(Role::Population) {
             args.push(("population", Arg::Text(format_number(*n))));
         }
+        // In a loop: the item at hand, its place, and its text fields.
+        if let Some(st) = &self.s.boucle
+            && let Some(item) = st.item()
+            && let Some(b) = self.dialogue.node(&st.noeud).and_then(|(_, n)| n.boucle.as_ref())
+            && let Some(e) = self.content.catalogue.liste(&b.liste).and_then(|l| l.element(item))
+        {
+            args.push(("element", Arg::Text(e.nom.clone())));
+            args.push(("numero", Arg::Number(i64::try_from(st.index + 1).unwrap_or(0))));
+            args.push(("total", Arg::Number(i64::try_from(st.items.len()).unwrap_or(0))));
+            for (k, v) in &e.valeurs {
+                if let crate::catalogue::model::ChampValeur::Texte(t) = v
+                    && let Some(name) = crate::i18n::arg_name(k)
+                {
+                    args.push((name, Arg::Text(t.clone())));
+                }
+            }
+        }
         args
     }
 
@@ -415,14 +573,20 @@ impl<'a> Turn<'a> {
             }
             Command::Retour => {
                 self.s.pending = None;
-                let Some(prev) = self.s.history.pop() else {
+                let Some(entry) = self.s.history.pop() else {
                     self.out.push(Reply::say("retour-impossible"));
                     self.ask_current();
                     return;
                 };
+                let (prev, item) = match entry.split_once('@') {
+                    Some((n, i)) => (n.to_owned(), Some(i.to_owned())),
+                    None => (entry.clone(), None),
+                };
+                self.restore_loop(item.as_deref());
                 if let Some((i, n)) = self.dialogue.node(&prev) {
                     if let Some(slot) = &n.slot {
-                        self.s.slots.remove(slot);
+                        let key = self.slot_key(slot);
+                        self.s.slots.remove(&key);
                         if Some(slot.as_str()) == self.role_slot(Role::Commune)
                             && let Some(p) = self.role_slot(Role::Population)
                         {
@@ -442,6 +606,31 @@ impl<'a> Turn<'a> {
             Command::Stop => {
                 self.reset();
                 self.out.push(Reply::say("stop-ok"));
+            }
+        }
+    }
+
+    /// Back to an answer given for a loop's item: the loop is set on that item again (or left,
+    /// for an answer given before it).
+    fn restore_loop(&mut self, item: Option<&str>) {
+        let Some(item) = item else {
+            self.s.boucle = None;
+            return;
+        };
+        if let Some(st) = &mut self.s.boucle
+            && let Some(i) = st.items.iter().position(|x| x == item)
+        {
+            st.index = i;
+            return;
+        }
+        // Back from after the loop: find the loop that walked through that item.
+        for n in &self.dialogue.nodes {
+            if n.boucle.is_some()
+                && let Some(Value::Multi(items)) = self.s.slots.get(&n.id)
+                && let Some(i) = items.iter().position(|x| x == item)
+            {
+                self.s.boucle = Some(LoopState { noeud: n.id.clone(), items: items.clone(), index: i });
+                return;
             }
         }
     }

@@ -102,19 +102,57 @@ pub enum Action {
     Resultats,
     /// Explain the programme statuses and what the commune data says.
     ExpliquerStatuts,
+    /// Sum up the answers given for each item of a loop (see [`Resume`]).
+    Resume,
 }
 
 impl Action {
-    pub const NAMES: &'static [&'static str] = &["resultats", "expliquer-statuts"];
+    pub const NAMES: &'static [&'static str] = &["resultats", "expliquer-statuts", "resume"];
 
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "resultats" => Some(Self::Resultats),
             "expliquer-statuts" => Some(Self::ExpliquerStatuts),
+            "resume" => Some(Self::Resume),
             _ => None,
         }
     }
+
+    /// An action that ends a dialogue on a reply (the node then waits for no answer).
+    #[must_use]
+    pub fn ends(self) -> bool {
+        matches!(self, Self::Resultats | Self::Resume)
+    }
+}
+
+/// A loop node: the nodes from `corps` on are done once for each item of a list from data,
+/// their answers kept per item; entering the loop node again moves to the next item, and after
+/// the last one the dialogue goes on at the node's `next`.
+#[derive(Debug, Clone)]
+pub struct Boucle {
+    /// The list's id (`data/listes/`).
+    pub liste: String,
+    pub filtre: Option<Filtre>,
+    /// Index of the first node of the body.
+    pub corps: usize,
+}
+
+/// Keeps the items whose field `champ` equals the value of `slot` (as an id), unless the slot
+/// holds `tous` (or "je ne sais pas").
+#[derive(Debug, Clone)]
+pub struct Filtre {
+    pub champ: String,
+    pub slot: String,
+    pub tous: Option<String>,
+}
+
+/// What `action = "resume"` sums up: the items of a loop node, and for each the answers of some
+/// slots under a column title (a Fluent id).
+#[derive(Debug, Clone)]
+pub struct Resume {
+    pub boucle: String,
+    pub colonnes: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -199,6 +237,8 @@ pub struct Node {
     pub propose: Option<Propose>,
     pub action: Option<Action>,
     pub next: Next,
+    pub boucle: Option<Boucle>,
+    pub resume: Option<Resume>,
     /// The choices' labels, folded, by language: computed once at load, read at every turn.
     pub folded_labels: HashMap<String, Vec<String>>,
 }
@@ -278,6 +318,10 @@ pub struct Dialogue {
     pub nodes: Vec<Node>,
     pub by_id: HashMap<String, usize>,
     pub roles: Roles,
+    /// Fluent id of the one-line presentation offered in the greeting.
+    pub presentation: Option<String>,
+    /// Folded phrases that open this dialogue from anywhere.
+    pub declencheurs: Vec<String>,
 }
 
 impl Dialogue {

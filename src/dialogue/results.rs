@@ -85,6 +85,29 @@ impl Turn<'_> {
         });
     }
 
+    /// The answers of a loop, item by item (`action = "resume"`).
+    pub(super) fn summary(&mut self, node: &super::model::Node) {
+        let Some(r) = &node.resume else { return };
+        let Some(b) = self.dialogue.node(&r.boucle).and_then(|(_, n)| n.boucle.as_ref()) else { return };
+        let items = match self.s.slots.get(&r.boucle) {
+            Some(Value::Multi(v)) => v.clone(),
+            _ => vec![],
+        };
+        let lignes = items
+            .iter()
+            .map(|it| {
+                let answers =
+                    r.colonnes.iter().map(|(slot, _)| self.s.slots.get(&format!("{slot}@{it}")).cloned()).collect();
+                (it.clone(), answers)
+            })
+            .collect();
+        self.out.push(Reply::Resume {
+            liste: b.liste.clone(),
+            colonnes: r.colonnes.iter().map(|(_, t)| t.clone()).collect(),
+            lignes,
+        });
+    }
+
     pub(super) fn explain_statuts(&mut self) {
         let (commune, connus) = match self.role_value(Role::Commune) {
             Some(Value::Commune(insee)) => match self.content.communes.by_insee(insee) {

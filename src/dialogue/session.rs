@@ -45,6 +45,70 @@ pub struct Session {
     /// answer this aspect of the next one named.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suivi: Option<String>,
+    /// The loop in progress: its node, the items it walks through, the one at hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub boucle: Option<LoopState>,
+    /// The progress of the other dialogues the person started, kept while they are elsewhere.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub suspendus: BTreeMap<String, Progress>,
+}
+
+/// Where a loop is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoopState {
+    pub noeud: String,
+    pub items: Vec<String>,
+    pub index: usize,
+}
+
+impl LoopState {
+    #[must_use]
+    pub fn item(&self) -> Option<&str> {
+        self.items.get(self.index).map(String::as_str)
+    }
+}
+
+/// A dialogue's progress, set aside while the person is in another one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub node: Option<String>,
+    #[serde(default)]
+    pub slots: BTreeMap<String, Value>,
+    #[serde(default)]
+    pub history: Vec<String>,
+    #[serde(default)]
+    pub pending: Option<Pending>,
+    #[serde(default)]
+    pub results: Vec<String>,
+    #[serde(default)]
+    pub boucle: Option<LoopState>,
+}
+
+impl Session {
+    /// Sets the current dialogue's progress aside.
+    #[must_use]
+    pub fn take_progress(&mut self) -> Progress {
+        self.misses = 0;
+        Progress {
+            node: self.node.take(),
+            slots: std::mem::take(&mut self.slots),
+            history: std::mem::take(&mut self.history),
+            pending: self.pending.take(),
+            results: std::mem::take(&mut self.results),
+            boucle: self.boucle.take(),
+        }
+    }
+
+    /// Takes up a dialogue's progress again.
+    pub fn restore_progress(&mut self, p: Progress) {
+        self.node = p.node;
+        self.slots = p.slots;
+        self.history = p.history;
+        self.pending = p.pending;
+        self.results = p.results;
+        self.boucle = p.boucle;
+        self.misses = 0;
+    }
 }
 
 /// A question in progress that is not the node's own.
@@ -76,6 +140,8 @@ impl Session {
             forget_asked: false,
             sujet: None,
             suivi: None,
+            boucle: None,
+            suspendus: BTreeMap::new(),
         }
     }
 }

@@ -84,7 +84,9 @@ pub fn walk(content: &Content) -> Vec<DeadEnd> {
 }
 
 fn walk_dialogue(content: &Content, d: &Dialogue, out: &mut Vec<DeadEnd>) {
-    let limit = d.nodes.len() * (PATIENCE + 2) + 4;
+    // A loop asks its questions once per item: the longest walk grows with the lists.
+    let items: usize = content.catalogue.listes.iter().map(|l| l.elements.len()).sum();
+    let limit = (d.nodes.len() * (PATIENCE + 2) + 4) * (items + 1);
     let lists = |replies: &[Reply], s: &Session, out: &mut Vec<DeadEnd>| {
         for r in replies {
             if let Reply::Ask { id, choices, args } = r

@@ -148,6 +148,7 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                     out.push(Block::Card(acteur_card(&cx, a, !matches!(aspect, crate::reply::Aspect::Contact))));
                 }
             }
+            Reply::Resume { liste, colonnes, lignes } => resume(&cx, &mut out, liste, colonnes, lignes),
             Reply::HorsChamp { sujet } => {
                 if let Some(h) = content.catalogue.hors_champ.iter().find(|h| &h.id == sujet) {
                     out.push(Block::Para(cx.msg(
@@ -159,6 +160,67 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
         }
     }
     out
+}
+
+/// A summary of a questionnaire: one line per item with its answers, then the catalogue entries
+/// related to the items that were not answered « non » in the first column.
+fn resume(
+    cx: &Ctx<'_>,
+    out: &mut Vec<Block>,
+    liste: &str,
+    colonnes: &[String],
+    lignes: &[(String, Vec<Option<crate::dialogue::Value>>)],
+) {
+    use crate::dialogue::Value;
+    let cat = &cx.content.catalogue;
+    let Some(l) = cat.liste(liste) else { return };
+    let value = |v: &Option<Value>| -> String {
+        match v {
+            Some(Value::Bool(true)) => cx.msg("oui", &[]),
+            Some(Value::Bool(false)) => cx.msg("non", &[]),
+            Some(v) if v.is_unknown() => cx.msg("choix-nsp", &[]),
+            Some(Value::Choice(c)) => c.clone(),
+            Some(Value::Text(t)) => t.clone(),
+            Some(Value::Number(n)) => format_number(*n),
+            _ => cx.msg("resume-sans-reponse", &[]),
+        }
+    };
+    out.push(Block::Para(cx.msg(
+        "resume-titre",
+        &[("nombre", Arg::Number(i64::try_from(lignes.len()).unwrap_or(0))), ("liste", Arg::Text(l.nom.clone()))],
+    )));
+    let titles: Vec<String> = colonnes.iter().map(|t| cx.msg(t, &[])).collect();
+    let mut lines = vec![];
+    let mut links = vec![];
+    for (item, answers) in lignes {
+        let Some(e) = l.element(item) else { continue };
+        let cells: Vec<String> = titles
+            .iter()
+            .zip(answers)
+            .map(|(t, a)| cx.msg("resume-cellule", &[("titre", Arg::Text(t.clone())), ("valeur", Arg::Text(value(a)))]))
+            .collect();
+        lines.push(format!("• {} — {}", e.nom, cells.join(" · ")));
+        let kept = !matches!(answers.first(), Some(Some(Value::Bool(false))));
+        if kept && !e.dispositifs.is_empty() {
+            let names: Vec<String> = e
+                .dispositifs
+                .iter()
+                .filter_map(|d| {
+                    cat.dispositif(d).map(|x| x.nom.clone()).or_else(|| cat.acteur(d).map(|a| a.nom.clone()))
+                })
+                .collect();
+            links.push(format!(
+                "• {}",
+                cx.msg("resume-lien", &[("element", Arg::Text(e.nom.clone())), ("liste", Arg::Text(names.join(", ")))])
+            ));
+        }
+    }
+    if !lines.is_empty() {
+        out.push(Block::Para(lines.join("\n")));
+    }
+    if !links.is_empty() {
+        out.push(Block::Para(format!("{}\n{}", cx.msg("resume-liens", &[]), links.join("\n"))));
+    }
 }
 
 /// One answer as the bot understood it: "commune : Genêts", "aucun programme"…

@@ -19,6 +19,12 @@ impl Store for MemoryStore {
         self.sessions.get(key).map(|(_, json)| serde_json::from_str(json).map_err(StoreError::from)).transpose()
     }
 
+    fn sessions(&mut self) -> Result<Vec<Session>, StoreError> {
+        let mut keys: Vec<&String> = self.sessions.keys().collect();
+        keys.sort();
+        Ok(keys.into_iter().filter_map(|k| serde_json::from_str(&self.sessions[k].1).ok()).collect())
+    }
+
     fn commit(&mut self, c: &Commit<'_>) -> Result<Committed, StoreError> {
         // Same serialisation as SQLite, so both stores fail on the same sessions (and before
         // anything is written).

@@ -72,6 +72,13 @@ pub trait Store: Send {
     /// When the store cannot be written; then nothing is written.
     fn commit(&mut self, c: &Commit<'_>) -> Result<Committed, StoreError>;
 
+    /// Every session stored, in key order (for exports; sessions that no longer read are
+    /// skipped).
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn sessions(&mut self) -> Result<Vec<Session>, StoreError>;
+
     /// Whether `event` was already answered.
     ///
     /// # Errors

@@ -100,6 +100,18 @@ impl Store for SqliteStore {
         json.map(|j| serde_json::from_str(&j).map_err(StoreError::from)).transpose()
     }
 
+    fn sessions(&mut self) -> Result<Vec<Session>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT data FROM sessions ORDER BY key")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = vec![];
+        for json in rows {
+            if let Ok(s) = serde_json::from_str(&json?) {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
     fn commit(&mut self, c: &Commit<'_>) -> Result<Committed, StoreError> {
         let json = c.session.map(|(_, _, s)| serde_json::to_string(s)).transpose()?;
         let tx = self.conn.transaction()?;

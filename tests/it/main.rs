@@ -18,6 +18,7 @@ mod hostile;
 mod matrix;
 #[cfg(feature = "matrix")]
 mod matrix_crash;
+mod questionnaire;
 #[cfg(feature = "matrix")]
 mod synapse;
 mod transcripts;
