@@ -5,6 +5,38 @@ use crate::catalogue::search::Doc;
 use crate::dialogue::model::{Label, Role, Value};
 use crate::i18n::Args;
 
+/// A request forwarded to the single entry point: what the person said and what the bot knows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DemandeView {
+    pub envoi: bool,
+    /// INSEE code of a commune of the Manche.
+    pub insee: Option<String>,
+    /// The commune's name (also outside the Manche).
+    pub commune: Option<String>,
+    pub population: Option<i64>,
+    /// `None`: unknown; empty: no programme.
+    pub programmes: Option<Vec<String>>,
+    pub themes: Vec<String>,
+    pub etape: Option<String>,
+    pub besoin: Option<String>,
+    pub description: String,
+    pub demandeur: String,
+    /// The person's role, as a choice id or in their words.
+    pub qualite: String,
+    /// Email and/or phone, or a Tchap address, as given.
+    pub contact: String,
+    /// The dispositifs proposed for this profile, and why.
+    pub dispositifs: Vec<MatchView>,
+}
+
+impl DemandeView {
+    /// The email address in the contact, if there is one (the copy and `Reply-To` go there).
+    #[must_use]
+    pub fn email(&self) -> Option<String> {
+        crate::dialogue::parse::contact_parts(&self.contact).0
+    }
+}
+
 /// What a follow-up question asks about the dispositif last shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Aspect {
@@ -63,7 +95,7 @@ pub struct ChoiceView {
 }
 
 /// A dispositif in a result list.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct MatchView {
     pub dispositif: String,
     pub raisons: Vec<Raison>,
@@ -111,6 +143,10 @@ pub enum Reply {
     Suivi { dispositif: Option<String>, acteur: Option<String>, aspect: Aspect, seul: bool },
     /// A question outside the bot's field: it says so and where to ask (`data/hors-champ.toml`).
     HorsChamp { sujet: String },
+    /// The request to the single entry point, as it will be sent (`envoi: false`, a preview) or
+    /// sent (`envoi: true`: the bot keeps it with the turn, gives it its reference and delivers
+    /// it).
+    Demande(Box<DemandeView>),
     /// The answers given for each item of a loop (`action = "resume"`): the list, the column
     /// titles (Fluent ids), and per item its answers in column order (`None`: not asked).
     Resume { liste: String, colonnes: Vec<String>, lignes: Vec<(String, Vec<Option<Value>>)> },

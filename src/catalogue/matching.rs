@@ -27,7 +27,7 @@ pub struct Profil {
 }
 
 /// A reason a dispositif fits (or, in `a_verifier`, a condition still to check).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Raison {
     Theme(String),
     TousThemes,

@@ -1024,10 +1024,24 @@ impl Loader {
             if action == Some(Action::Resume) && resume.is_none() {
                 ok = false;
             }
+            for e in &n.efface {
+                if !slots.contains(e.get_ref()) {
+                    let help = did_you_mean(e.get_ref(), slots.iter().map(String::as_str));
+                    self.err(
+                        f,
+                        "D011",
+                        e.span(),
+                        format!("« efface » nomme la case « {} », qu'aucun nœud ne remplit", e.get_ref()),
+                    )
+                    .help = help;
+                    ok = false;
+                }
+            }
             nodes.push(Node {
                 id: n.id.get_ref().clone(),
                 boucle,
                 resume,
+                efface: n.efface.iter().map(|e| e.get_ref().clone()).collect(),
                 nsp_choice: n.nsp
                     || n.choices.iter().any(|c| c.get_ref().value.get_ref() == crate::dialogue::parse::NSP),
                 say: n.say.as_ref().map(|s| s.get_ref().clone()),

@@ -56,6 +56,9 @@ pub struct RawNode {
     pub corps: Option<S>,
     /// For `action = "resume"`: the loop whose answers to sum up, and the columns.
     pub resume: Option<Spanned<RawResume>>,
+    /// Slots cleared when the node is entered.
+    #[serde(default)]
+    pub efface: Vec<S>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

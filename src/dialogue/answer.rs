@@ -194,6 +194,7 @@ impl<'a> Turn<'a> {
                 })
             }
             AnswerKind::Commune => self.parse_commune(input),
+            AnswerKind::Contact => parse::contact(input).map(Value::Text),
         }
     }
 
@@ -337,7 +338,7 @@ impl<'a> Turn<'a> {
                         None
                     }
                 }
-                AnswerKind::YesNo | AnswerKind::Text => None,
+                AnswerKind::YesNo | AnswerKind::Text | AnswerKind::Contact => None,
             };
             if let Some(v) = value {
                 self.s.slots.insert(slot.clone(), v);

@@ -370,6 +370,10 @@ impl<'a> Turn<'a> {
         for _ in 0..=self.dialogue.nodes.len() * 2 * (items + 1) {
             let dialogue: &'a Dialogue = self.dialogue;
             let node = &dialogue.nodes[index];
+            for e in &node.efface {
+                let key = self.slot_key(e);
+                self.s.slots.remove(&key);
+            }
             if let Some(b) = &node.boucle {
                 // A loop node: the next item, or, after the last, what follows the loop.
                 let state = match self.s.boucle.take() {
@@ -418,6 +422,14 @@ impl<'a> Turn<'a> {
                     return;
                 }
                 Some(Action::ExpliquerStatuts) => self.explain_statuts(),
+                Some(a @ (Action::DemandeApercu | Action::DemandeEnvoi)) => {
+                    let envoi = a == Action::DemandeEnvoi;
+                    self.out.push(Reply::Demande(Box::new(self.demande(envoi))));
+                    if envoi {
+                        self.s.node = Some(node.id.clone());
+                        return;
+                    }
+                }
                 None => {}
             }
             if node.answer.is_some() {
@@ -448,6 +460,9 @@ impl<'a> Turn<'a> {
     /// A value from data to confirm instead of asking (the commune's population, its
     /// programmes).
     fn proposal(&self, node: &Node) -> Option<Value> {
+        if node.propose == Some(Propose::AdressePlateforme) {
+            return self.s.adresse.clone().map(Value::Text);
+        }
         let commune = match self.role_value(Role::Commune) {
             Some(Value::Commune(insee)) => self.content.communes.by_insee(insee)?,
             _ => return None,
@@ -456,6 +471,7 @@ impl<'a> Turn<'a> {
             Propose::PopulationCommune => commune.population.map(|p| Value::Number(i64::from(p))),
             Propose::StatutsCommune => (!commune.statuts.is_empty())
                 .then(|| Value::Multi(commune.statuts.iter().map(|(s, _)| s.clone()).collect())),
+            Propose::AdressePlateforme => None,
         }
     }
 
@@ -470,6 +486,7 @@ impl<'a> Turn<'a> {
                     .collect();
                 args.push(("valeur", Arg::Text(names.join(", "))));
             }
+            Value::Text(t) => args.push(("valeur", Arg::Text(t.clone()))),
             _ => {}
         }
         args
@@ -604,6 +621,15 @@ impl<'a> Turn<'a> {
                 self.enter(self.dialogue.start);
             }
             Command::Stop => {
+                let main = crate::content::MAIN_DIALOGUE;
+                if self.s.dialogue != main && self.content.dialogues.contains_key(main) {
+                    // Leaving another dialogue (a request, a questionnaire): back to the main one.
+                    self.reset();
+                    self.out.push(Reply::say("stop-parcours"));
+                    self.s.dialogue.clear();
+                    self.switch(main);
+                    return;
+                }
                 self.reset();
                 self.out.push(Reply::say("stop-ok"));
             }

@@ -15,10 +15,12 @@ pub enum AnswerKind {
     Multi,
     YesNo,
     Text,
+    /// How to reach the person: an email address and/or a phone number.
+    Contact,
 }
 
 impl AnswerKind {
-    pub const NAMES: &'static [&'static str] = &["commune", "number", "choice", "multi", "yes-no", "text"];
+    pub const NAMES: &'static [&'static str] = &["commune", "number", "choice", "multi", "yes-no", "text", "contact"];
 
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
@@ -29,6 +31,7 @@ impl AnswerKind {
             "multi" => Self::Multi,
             "yes-no" | "oui-non" => Self::YesNo,
             "text" | "texte" => Self::Text,
+            "contact" => Self::Contact,
             _ => return None,
         })
     }
@@ -43,6 +46,7 @@ impl AnswerKind {
             Self::Multi => "multi",
             Self::YesNo => "yes-no",
             Self::Text => "text",
+            Self::Contact => "contact",
         }
     }
 
@@ -55,6 +59,7 @@ impl AnswerKind {
             Self::Choice | Self::Multi => "choix",
             Self::YesNo => "oui-non",
             Self::Text => "texte",
+            Self::Contact => "contact",
         }
     }
 }
@@ -81,16 +86,19 @@ pub enum Propose {
     PopulationCommune,
     /// The programme statuses recorded for that commune.
     StatutsCommune,
+    /// The address the person writes from, when the platform gives one (a Tchap address).
+    AdressePlateforme,
 }
 
 impl Propose {
-    pub const NAMES: &'static [&'static str] = &["population-commune", "statuts-commune"];
+    pub const NAMES: &'static [&'static str] = &["population-commune", "statuts-commune", "adresse-plateforme"];
 
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "population-commune" => Some(Self::PopulationCommune),
             "statuts-commune" => Some(Self::StatutsCommune),
+            "adresse-plateforme" => Some(Self::AdressePlateforme),
             _ => None,
         }
     }
@@ -104,10 +112,15 @@ pub enum Action {
     ExpliquerStatuts,
     /// Sum up the answers given for each item of a loop (see [`Resume`]).
     Resume,
+    /// Show the request to the single entry point as it will be sent (from the roles).
+    DemandeApercu,
+    /// Send it: the bot keeps it with the turn and delivers it.
+    DemandeEnvoi,
 }
 
 impl Action {
-    pub const NAMES: &'static [&'static str] = &["resultats", "expliquer-statuts", "resume"];
+    pub const NAMES: &'static [&'static str] =
+        &["resultats", "expliquer-statuts", "resume", "demande-apercu", "demande-envoi"];
 
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
@@ -115,6 +128,8 @@ impl Action {
             "resultats" => Some(Self::Resultats),
             "expliquer-statuts" => Some(Self::ExpliquerStatuts),
             "resume" => Some(Self::Resume),
+            "demande-apercu" => Some(Self::DemandeApercu),
+            "demande-envoi" => Some(Self::DemandeEnvoi),
             _ => None,
         }
     }
@@ -122,7 +137,7 @@ impl Action {
     /// An action that ends a dialogue on a reply (the node then waits for no answer).
     #[must_use]
     pub fn ends(self) -> bool {
-        matches!(self, Self::Resultats | Self::Resume)
+        matches!(self, Self::Resultats | Self::Resume | Self::DemandeEnvoi)
     }
 }
 
@@ -239,6 +254,8 @@ pub struct Node {
     pub next: Next,
     pub boucle: Option<Boucle>,
     pub resume: Option<Resume>,
+    /// Slots cleared when the node is entered (to answer them again: "modifier").
+    pub efface: Vec<String>,
     /// The choices' labels, folded, by language: computed once at load, read at every turn.
     pub folded_labels: HashMap<String, Vec<String>>,
 }
@@ -265,10 +282,18 @@ pub enum Role {
     Etape,
     Besoin,
     Porteur,
+    /// The project in the person's own words (the forwarded request).
+    Description,
+    /// The person's name.
+    Demandeur,
+    /// Their role (maire, adjoint, secrétaire de mairie…).
+    Qualite,
+    /// How to reach them.
+    Contact,
 }
 
 impl Role {
-    pub const ALL: [(Self, &'static str); 7] = [
+    pub const ALL: [(Self, &'static str); 11] = [
         (Self::Commune, "commune"),
         (Self::Population, "population"),
         (Self::Programmes, "programmes"),
@@ -276,7 +301,15 @@ impl Role {
         (Self::Etape, "etape"),
         (Self::Besoin, "besoin"),
         (Self::Porteur, "porteur"),
+        (Self::Description, "description"),
+        (Self::Demandeur, "demandeur"),
+        (Self::Qualite, "qualite"),
+        (Self::Contact, "contact"),
     ];
+
+    /// The roles a dialogue that forwards a request must declare.
+    pub const REQUIRED_FOR_REQUEST: &'static [Self] =
+        &[Self::Commune, Self::Description, Self::Demandeur, Self::Qualite, Self::Contact];
 
     #[must_use]
     pub fn name(self) -> &'static str {

@@ -222,6 +222,37 @@ pub fn negated_before(v: &Vocabulaire, t: &str, at: usize) -> bool {
     v.contains(Groupe::Negation, window)
 }
 
+static EMAIL: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}").expect("valid regex")
+});
+static PHONE: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(?:\+33[\s.]?|0)[1-9](?:[\s.-]?\d{2}){4}").expect("valid regex"));
+static MATRIX_ID: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"@[a-z0-9._=/+-]+:[a-z0-9.-]+(?::\d+)?").expect("valid regex"));
+
+/// The email address and the phone number in a text, each if present.
+#[must_use]
+pub fn contact_parts(text: &str) -> (Option<String>, Option<String>) {
+    let email = EMAIL.find(text).map(|m| m.as_str().to_lowercase());
+    let phone = PHONE.find(text).map(|m| {
+        let digits: String = m.as_str().chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+        let digits = digits.strip_prefix("+33").map_or(digits.clone(), |d| format!("0{d}"));
+        digits.as_bytes().chunks(2).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+    });
+    (email, phone)
+}
+
+/// How to reach someone: an email address and/or a French phone number (or a Matrix address),
+/// as "adresse / téléphone". `None` when there is none.
+#[must_use]
+pub fn contact(text: &str) -> Option<String> {
+    let (email, phone) = contact_parts(text);
+    let matrix =
+        if email.is_none() { MATRIX_ID.find(&text.to_lowercase()).map(|m| m.as_str().to_owned()) } else { None };
+    let parts: Vec<String> = [email.or(matrix), phone].into_iter().flatten().collect();
+    (!parts.is_empty()).then(|| parts.join(" / "))
+}
+
 /// A negation right after byte `end`, in the same clause ("PVD je crois pas", "PVD non").
 #[must_use]
 pub fn negated_after(v: &Vocabulaire, t: &str, end: usize) -> bool {
@@ -396,6 +427,15 @@ mod tests {
     use crate::dialogue::model::Label;
     use crate::dialogue::vocab::tests::shipped;
     use crate::text::fold;
+
+    #[test]
+    fn contacts_as_typed() {
+        assert_eq!(contact("jean.dupont@genets.fr"), Some("jean.dupont@genets.fr".into()));
+        assert_eq!(contact("mairie@genets.fr ou au 02.33.70.83.44"), Some("mairie@genets.fr / 02 33 70 83 44".into()));
+        assert_eq!(contact("+33 6 12 34 56 78"), Some("06 12 34 56 78".into()));
+        assert_eq!(contact("@maire:agent.tchap.gouv.fr"), Some("@maire:agent.tchap.gouv.fr".into()));
+        assert_eq!(contact("demain matin"), None);
+    }
 
     #[test]
     fn numbers_as_typed() {

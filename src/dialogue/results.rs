@@ -22,29 +22,92 @@ fn chosen(v: Option<&Value>) -> Vec<String> {
 }
 
 impl Turn<'_> {
-    /// What the answers say of the project, read through the dialogue's roles.
+    /// The value a role has in this conversation: in the current dialogue, else in another one
+    /// set aside (a request reads the project from the orientation).
+    pub(super) fn known(&self, role: Role) -> Option<&Value> {
+        self.role_value(role).or_else(|| {
+            self.s.suspendus.iter().find_map(|(id, p)| {
+                let slot = self.content.dialogues.get(id)?.roles.slot(role)?;
+                p.slots.get(slot)
+            })
+        })
+    }
+
+    /// What the answers say of the project, read through the dialogues' roles.
     pub(super) fn profil(&self) -> Profil {
         let mut p = Profil::default();
-        match self.role_value(Role::Commune) {
+        match self.known(Role::Commune) {
             Some(Value::Commune(insee)) => p.commune = Some(insee.clone()),
             Some(Value::Ailleurs { departement, .. }) => p.hors_manche = Some(departement.clone()),
             _ => {}
         }
-        if let Some(Value::Number(n)) = self.role_value(Role::Population) {
+        if let Some(Value::Number(n)) = self.known(Role::Population) {
             p.population = u32::try_from(*n).ok();
         }
-        p.statuts = match self.role_value(Role::Programmes) {
+        p.statuts = match self.known(Role::Programmes) {
             Some(v @ Value::Multi(list)) if !v.is_unknown() => {
                 Some(list.iter().filter(|s| *s != AUCUN).cloned().collect())
             }
             Some(Value::Choice(c)) if c != NSP => Some(if c == AUCUN { vec![] } else { vec![c.clone()] }),
             _ => None,
         };
-        p.themes = chosen(self.role_value(Role::Themes));
-        p.etape = chosen(self.role_value(Role::Etape)).into_iter().next();
-        p.besoin = chosen(self.role_value(Role::Besoin)).into_iter().next();
-        p.porteur = chosen(self.role_value(Role::Porteur)).into_iter().next();
+        p.themes = chosen(self.known(Role::Themes));
+        p.etape = chosen(self.known(Role::Etape)).into_iter().next();
+        p.besoin = chosen(self.known(Role::Besoin)).into_iter().next();
+        p.porteur = chosen(self.known(Role::Porteur)).into_iter().next();
         p
+    }
+
+    /// The request to the single entry point, from everything the conversation knows.
+    pub(super) fn demande(&self, envoi: bool) -> crate::reply::DemandeView {
+        let p = self.profil();
+        let cat = &self.content.catalogue;
+        let text = |role: Role| match self.known(role) {
+            Some(Value::Text(t)) => t.clone(),
+            Some(Value::Choice(c)) => self.choice_label(role, c),
+            _ => String::new(),
+        };
+        let (insee, commune) = match self.known(Role::Commune) {
+            Some(Value::Commune(insee)) => {
+                (Some(insee.clone()), self.content.communes.by_insee(insee).map(|c| c.nom.clone()))
+            }
+            Some(Value::Ailleurs { nom, .. }) => (None, Some(nom.clone())),
+            _ => (None, None),
+        };
+        let (matches, _) = top(cat, &p, SHOWN, |_| true);
+        crate::reply::DemandeView {
+            envoi,
+            insee,
+            commune,
+            population: p.population.map(i64::from),
+            programmes: p.statuts.clone(),
+            themes: p.themes.clone(),
+            etape: p.etape.clone(),
+            besoin: p.besoin.clone(),
+            description: text(Role::Description),
+            demandeur: text(Role::Demandeur),
+            qualite: text(Role::Qualite),
+            contact: text(Role::Contact),
+            dispositifs: matches
+                .into_iter()
+                .map(|m| MatchView {
+                    dispositif: cat.dispositifs[m.dispositif].id.clone(),
+                    raisons: m.raisons,
+                    a_verifier: m.a_verifier,
+                })
+                .collect(),
+        }
+    }
+
+    /// The label of a choice answer, in the conversation's language (kept as sent).
+    fn choice_label(&self, role: Role, value: &str) -> String {
+        let node = self.dialogue.node_of_role(role).map(|(_, n)| n);
+        let label = node.and_then(|n| n.choices.iter().find(|c| c.value == value)).map(|c| &c.label);
+        match label {
+            Some(super::model::Label::Message(id)) => self.content.locales.msg(&self.s.lang, id, &[]),
+            Some(super::model::Label::Text(t)) => t.clone(),
+            None => value.to_owned(),
+        }
     }
 
     pub(super) fn results(&mut self) {

@@ -48,6 +48,10 @@ pub struct Session {
     /// The loop in progress: its node, the items it walks through, the one at hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boucle: Option<LoopState>,
+    /// The address the person writes from, when the platform gives a useful one (a Tchap
+    /// address): proposed as their contact in a forwarded request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adresse: Option<String>,
     /// The progress of the other dialogues the person started, kept while they are elsewhere.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub suspendus: BTreeMap<String, Progress>,
@@ -141,6 +145,7 @@ impl Session {
             sujet: None,
             suivi: None,
             boucle: None,
+            adresse: None,
             suspendus: BTreeMap::new(),
         }
     }

@@ -51,6 +51,7 @@ fn good_answer(content: &Content, node: &Node, pending: Option<&Pending>) -> Str
         Some(AnswerKind::Choice | AnswerKind::Multi) => "1".into(),
         Some(AnswerKind::YesNo) => content.vocab.list(super::vocab::Groupe::Oui).last().cloned().unwrap_or_default(),
         Some(AnswerKind::Text) | None => "projet".into(),
+        Some(AnswerKind::Contact) => "essai@example.org".into(),
     }
 }
 

@@ -5,6 +5,7 @@
 //! ([`plain`] for the terminal and plain bodies). User text never reaches a renderer unescaped:
 //! the blocks hold content and messages only, and each format escapes what it prints.
 
+mod demande;
 pub mod discord;
 pub mod html;
 pub mod plain;
@@ -149,6 +150,7 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                 }
             }
             Reply::Resume { liste, colonnes, lignes } => resume(&cx, &mut out, liste, colonnes, lignes),
+            Reply::Demande(d) => demande::blocks(&cx, &mut out, d),
             Reply::HorsChamp { sujet } => {
                 if let Some(h) = content.catalogue.hors_champ.iter().find(|h| &h.id == sujet) {
                     out.push(Block::Para(cx.msg(
@@ -410,6 +412,16 @@ fn resultats(cx: &Ctx<'_>, out: &mut Vec<Block>, items: &[MatchView], autres: us
         out.push(Block::Para(cx.msg("suite-financement", &[("liste", Arg::Text(names.join(", ")))])));
     }
     out.push(Block::Para(cx.msg("resultats-details-aide", &[])));
+    // A request can be forwarded from here, when the content has a dialogue that sends one (in
+    // the Manche only: elsewhere the entry point is another préfecture).
+    let forwards = cx
+        .content
+        .dialogues
+        .values()
+        .any(|d| d.nodes.iter().any(|n| n.action == Some(crate::dialogue::model::Action::DemandeEnvoi)));
+    if forwards && !flags.hors_manche {
+        out.push(Block::Para(cx.msg("resultats-transmettre", &[])));
+    }
     out.push(Block::Para(cx.msg(if flags.hors_manche { "guichet-hors-manche" } else { "guichet-unique" }, &[])));
 }
 

@@ -53,6 +53,25 @@ impl Loader {
                 roles.0.push((role, slot.get_ref().clone()));
             }
         }
+        let sends = nodes.iter().any(|n| matches!(n.action, Some(Action::DemandeApercu | Action::DemandeEnvoi)));
+        if sends {
+            let missing: Vec<&str> =
+                Role::REQUIRED_FOR_REQUEST.iter().filter(|r| roles.slot(**r).is_none()).map(|r| r.name()).collect();
+            if !missing.is_empty() {
+                let at = head.roles.as_ref().map_or_else(|| head.id.span(), toml::Spanned::span);
+                self.err(
+                    f,
+                    "D022",
+                    at,
+                    format!(
+                        "rôle(s) non déclaré(s) dans [dialogue.roles] : {} ; ce dialogue transmet une demande, qui \
+                         s'appuie sur ces réponses",
+                        missing.join(", ")
+                    ),
+                );
+                ok = false;
+            }
+        }
         let shows_results = nodes.iter().any(|n| n.action == Some(Action::Resultats));
         let is_main = head.id.get_ref() == crate::content::MAIN_DIALOGUE;
         if shows_results || is_main {
@@ -94,6 +113,9 @@ impl Loader {
             Role::Etape => (&[AnswerKind::Choice], cat.etapes.iter().map(|t| t.id.as_str()).collect()),
             Role::Besoin => (&[AnswerKind::Choice], cat.besoins.iter().map(|t| t.id.as_str()).collect()),
             Role::Porteur => (&[AnswerKind::Choice], BENEFICIAIRES.to_vec()),
+            Role::Description | Role::Demandeur => (&[AnswerKind::Text], vec![]),
+            Role::Qualite => (&[AnswerKind::Choice, AnswerKind::Text], vec![]),
+            Role::Contact => (&[AnswerKind::Contact], vec![]),
         };
         // A slot without a readable answer kind is reported where the kind is written.
         let Some(kind) = kind else { return true };
