@@ -131,6 +131,7 @@ impl<S: Store> Bot<S> {
         }
         let key = msg.key();
         let (mut session, mut replies) = self.session(msg)?;
+        let elsewhere = crate::render::elsewhere(&session);
         if msg.sent_at.is_some_and(|t| msg.now - t > LATE_AFTER) {
             replies.insert(0, Reply::say("excuse-retard"));
         }
@@ -157,6 +158,8 @@ impl<S: Store> Bot<S> {
             replies.extend(dialogue::step(&self.content, &mut session, &msg.text, msg.now));
         }
         self.fill_retention(&mut replies);
+        // Dates of the information shown and the person's département: known here, not to the engine.
+        crate::render::annotate(&session, elsewhere, &mut replies, msg.now);
         let user = if commit.forget.is_some() { "" } else { msg.user.as_str() };
         if commit.forget.is_none() {
             commit.session = Some((&key, user, &session));

@@ -120,6 +120,22 @@ pub const CODE_MESSAGES: &[&str] = &[
     "discord-commande-orienter",
     "discord-commande-question",
     "discord-option-texte",
+    // Dates, lists, freshness, hors Manche (render/mod.rs, render/annotate.rs).
+    "date-mois-annee",
+    "date-de-mois-annee",
+    "date-jour-mois-annee",
+    "liste-et",
+    "programme-date",
+    "saisine-hors-manche",
+    "carte-hors-manche",
+    "contact-hors-manche",
+    "porte-hors-manche",
+    "a-confirmer-resultats",
+    "date-verifiee",
+    "information",
+    "information-a-confirmer",
+    "information-echue",
+    "information-annuelle",
 ];
 
 /// Fluent bundles by language.
@@ -217,6 +233,41 @@ impl Locales {
             tracing::warn!(id, ?errors, "erreur de formatage Fluent");
         }
         out.into_owned()
+    }
+}
+
+impl Locales {
+    /// A date written `AAAA-MM-JJ` in words, with message `id` of the language (which receives
+    /// `jour` and `mois` as numbers and `annee` as text): « août 2024 », « d'août 2024 »,
+    /// « 1er décembre 2026 ». A text that is no date is given back as it is.
+    #[must_use]
+    pub fn date(&self, lang: &str, id: &str, iso: &str) -> String {
+        let Some(d) = crate::catalogue::freshness::Day::parse(iso) else {
+            return iso.to_owned();
+        };
+        self.msg(
+            lang,
+            id,
+            &[
+                ("jour", Arg::Number(i64::from(d.day))),
+                ("mois", Arg::Number(i64::from(d.month))),
+                ("annee", Arg::Text(d.year.to_string())),
+            ],
+        )
+    }
+
+    /// Items as the language lists them: « a, b et c ».
+    #[must_use]
+    pub fn join(&self, lang: &str, items: &[String]) -> String {
+        match items {
+            [] => String::new(),
+            [one] => one.clone(),
+            [head @ .., last] => self.msg(
+                lang,
+                "liste-et",
+                &[("debut", Arg::Text(head.join(", "))), ("dernier", Arg::Text(last.clone()))],
+            ),
+        }
     }
 }
 

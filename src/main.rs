@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use aiguilleur::bot::Bot;
+use aiguilleur::catalogue::programmes;
 use aiguilleur::content::{self, Loaded};
 use aiguilleur::store::SqliteStore;
 use clap::{Parser, Subcommand};
@@ -32,8 +33,19 @@ struct Cli {
 enum Command {
     /// Conversation dans le terminal (une ligne par message si l'entrée n'est pas un terminal).
     Chat,
-    /// Vérifie dialogues/, locales/ et data/ : erreurs au format fichier:ligne:colonne.
-    Check,
+    /// Vérifie dialogues/, locales/ et data/ : erreurs au format fichier:ligne:colonne ; liste
+    /// les fiches à revérifier (validité dépassée, jamais vérifiées, trop anciennes).
+    Check {
+        /// Échoue aussi quand des fiches sont à revérifier (pour une vérification bloquante).
+        #[arg(long)]
+        strict: bool,
+        /// Date du jour pour le calcul des âges (AAAA-MM-JJ ; par défaut : aujourd'hui).
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        date: Option<String>,
+    },
+    /// Tableau des programmes par commune (data/statuts-communes.csv).
+    #[command(subcommand)]
+    Programmes(ProgrammesCommand),
     /// Rejoue les conversations de référence (tests/conversations/ par défaut).
     TestDialogues {
         /// Dossier des transcriptions.
@@ -86,6 +98,36 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum ProgrammesCommand {
+    /// Remplace les lignes d'un programme par celles d'une liste nationale (fichier CSV de data.gouv.fr).
+    Importer {
+        /// La liste nationale, telle que publiée (par exemple liste-pvd-com2025-20260427.csv).
+        fichier: PathBuf,
+        /// Statut des lignes (identifiant de data/statuts.toml : pvd, acv, vda, ti…).
+        #[arg(long)]
+        programme: String,
+        /// Colonne du code INSEE de la commune.
+        #[arg(long, default_value = aiguilleur::catalogue::programmes::DEFAULT_INSEE_COLUMN)]
+        colonne_insee: String,
+        /// Colonne de la date de signature (prise si le fichier l'a).
+        #[arg(long, default_value = aiguilleur::catalogue::programmes::DEFAULT_DATE_COLUMN)]
+        colonne_date: String,
+        /// Séparateur des colonnes (par défaut : deviné sur la ligne d'en-tête).
+        #[arg(long)]
+        separateur: Option<char>,
+        /// Qui publie la liste, tel que le bot le dit après « la liste de ».
+        #[arg(long, default_value = aiguilleur::catalogue::programmes::DEFAULT_EDITEUR)]
+        editeur: String,
+        /// Texte de la colonne source (par défaut : « ANCT, » et le nom du fichier) ; mettez-y l'adresse de la page.
+        #[arg(long)]
+        source: Option<String>,
+        /// Date de la liste (AAAA-MM-JJ ; par défaut : la date qui termine le nom du fichier).
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        date_source: Option<String>,
+    },
+}
+
 fn main() -> ExitCode {
     // matrix-sdk logs harmless 404s at error level on a first start ("Account data not found"):
     // its HTTP and sync internals stay quiet unless asked for.
@@ -111,7 +153,36 @@ fn main() -> ExitCode {
 fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
     let loaded = content::load(root);
     match &cli.command {
-        Command::Check => Ok(check(&loaded)),
+        Command::Check { strict, date } => {
+            let today = match date {
+                Some(d) => aiguilleur::catalogue::freshness::Day::parse(d)
+                    .ok_or_else(|| anyhow::anyhow!("date « {d} » invalide : écrivez AAAA-MM-JJ"))?,
+                None => aiguilleur::catalogue::freshness::Day::from_unix(aiguilleur::adapters::now()),
+            };
+            Ok(check(&loaded, today, *strict))
+        }
+        Command::Programmes(ProgrammesCommand::Importer {
+            fichier,
+            programme,
+            colonne_insee,
+            colonne_date,
+            separateur,
+            editeur,
+            source,
+            date_source,
+        }) => {
+            let options = programmes::Options {
+                statut: programme.clone(),
+                insee_column: colonne_insee.clone(),
+                date_column: colonne_date.clone(),
+                separator: separateur.map(|c| u8::try_from(c).unwrap_or(b',')),
+                editeur: editeur.clone(),
+                source: String::new(),
+                source_date: String::new(),
+                departement: aiguilleur::catalogue::communes::MANCHE.to_owned(),
+            };
+            import_programme(root, &loaded, fichier, options, source.as_deref(), date_source.as_deref())
+        }
         Command::Chat => {
             let content = usable(loaded)?;
             let db = cli.db.clone().unwrap_or_else(default_db);
@@ -159,7 +230,8 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
         }
         Command::Eval { dir, detail, seuils, expliquer } => {
             let Some(mut content) = loaded.content else {
-                return Ok(check(&loaded));
+                let today = aiguilleur::catalogue::freshness::Day::from_unix(aiguilleur::adapters::now());
+                return Ok(check(&loaded, today, false));
             };
             if let Some(q) = expliquer {
                 print!("{}", aiguilleur::eval::explain(&content, q));
@@ -246,9 +318,21 @@ fn usable(loaded: Loaded) -> anyhow::Result<Arc<content::Content>> {
         .ok_or_else(|| anyhow::anyhow!("contenu invalide ({errors} erreur(s)) : lancez `aiguilleur check`"))
 }
 
-fn check(loaded: &Loaded) -> ExitCode {
+fn check(loaded: &Loaded, today: aiguilleur::catalogue::freshness::Day, strict: bool) -> ExitCode {
     for d in &loaded.diagnostics {
         print!("{d}");
+    }
+    let recheck = loaded.to_recheck(today);
+    if !recheck.is_empty() {
+        println!(
+            "Fiches à revérifier au {today} ({}) : le bot invite à confirmer auprès du contact ce qui a plus de {} mois ou a dépassé sa validité",
+            recheck.len(),
+            loaded.max_age_months
+        );
+        for (r, why) in &recheck {
+            let why: Vec<String> = why.iter().map(|s| s.describe(loaded.max_age_months)).collect();
+            println!("  {}:{}: {} « {} » : {}", r.path.display(), r.line, r.kind, r.nom, why.join(" ; "));
+        }
     }
     if !loaded.a_completer.is_empty() {
         println!(
@@ -263,19 +347,91 @@ fn check(loaded: &Loaded) -> ExitCode {
     if e > 0 {
         println!("{e} erreur(s), {w} avertissement(s) : contenu refusé.");
         ExitCode::FAILURE
+    } else if strict && !recheck.is_empty() {
+        println!(
+            "{} fiche(s) à revérifier : refusé avec --strict (mettez à jour la fiche et sa date « verifie_le »).",
+            recheck.len()
+        );
+        ExitCode::FAILURE
     } else {
         if let Some(c) = &loaded.content {
             println!(
-                "Contenu valide : {} dispositifs, {} acteurs, {} sigles, {} thèmes, {} communes ; {w} avertissement(s).",
+                "Contenu valide : {} dispositifs, {} acteurs, {} sigles, {} thèmes, {} communes ; {w} avertissement(s), {} fiche(s) à revérifier.",
                 c.catalogue.dispositifs.len(),
                 c.catalogue.acteurs.len(),
                 c.catalogue.glossaire.len(),
                 c.catalogue.themes.len(),
-                c.communes.len()
+                c.communes.len(),
+                recheck.len()
             );
         }
         ExitCode::SUCCESS
     }
+}
+
+/// `aiguilleur programmes importer`: the rows of one programme rebuilt from a national list,
+/// the other programmes kept; the content is checked again before the file is replaced.
+fn import_programme(
+    root: &std::path::Path,
+    loaded: &Loaded,
+    file: &std::path::Path,
+    mut options: programmes::Options,
+    source: Option<&str>,
+    date_source: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let Some(content) = &loaded.content else {
+        anyhow::bail!("contenu invalide ({} erreur(s)) : corrigez-le d'abord (aiguilleur check)", loaded.errors());
+    };
+    let Some(statut) = content.catalogue.statut(&options.statut) else {
+        let known: Vec<&str> = content.catalogue.statuts.iter().map(|s| s.id.as_str()).collect();
+        anyhow::bail!("programme « {} » inconnu de data/statuts.toml ; connus : {}", options.statut, known.join(", "));
+    };
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    options.source_date = match date_source {
+        Some(d) if aiguilleur::catalogue::freshness::Day::parse(d).is_some() => d.to_owned(),
+        Some(d) => anyhow::bail!("date « {d} » invalide : écrivez AAAA-MM-JJ"),
+        None => programmes::date_from_file_name(&name).ok_or_else(|| {
+            anyhow::anyhow!("le nom « {name} » ne se termine pas par une date : donnez --date-source AAAA-MM-JJ")
+        })?,
+    };
+    options.source = source.map_or_else(|| format!("ANCT, {name}"), str::to_owned);
+    let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{} : {e}", file.display()))?;
+    let imported = programmes::read_national(&text, &options, &content.communes).map_err(anyhow::Error::msg)?;
+    let table_path = root.join("data/statuts-communes.csv");
+    let table = std::fs::read_to_string(&table_path).map_err(|e| anyhow::anyhow!("{} : {e}", table_path.display()))?;
+    let count = imported.rows.len();
+    let (new_table, change) =
+        programmes::replace_programme(&table, &options.statut, imported.rows).map_err(anyhow::Error::msg)?;
+    // Checked as a whole before it replaces the file: a refused table never reaches the bot.
+    let check = content::load_with(root, &[("data/statuts-communes.csv", &new_table)]);
+    if check.errors() > 0 {
+        for d in check.diagnostics.iter().filter(|d| d.is_error()) {
+            eprint!("{d}");
+        }
+        anyhow::bail!("le tableau obtenu ne passe pas « check » : fichier inchangé");
+    }
+    std::fs::write(&table_path, new_table).map_err(|e| anyhow::anyhow!("{} : {e}", table_path.display()))?;
+    println!(
+        "{} ({}) : {count} commune(s) de la Manche, liste du {} (avant : {} ; ajoutée(s) : {} ; retirée(s) : {}).",
+        statut.nom,
+        options.statut,
+        options.source_date,
+        change.before,
+        if change.added.is_empty() { "aucune".to_owned() } else { change.added.join(" ") },
+        if change.removed.is_empty() { "aucune".to_owned() } else { change.removed.join(" ") },
+    );
+    println!("Fichier lu : {} ligne(s), dont {} hors de la Manche.", imported.lines, imported.elsewhere);
+    if !imported.unknown.is_empty() {
+        println!(
+            "Codes de la Manche absents de data/communes.csv (géographie plus ancienne ?), ignorés : {}",
+            imported.unknown.join(" ")
+        );
+    }
+    if imported.bad_dates > 0 {
+        println!("{} date(s) de signature illisible(s), laissée(s) vides.", imported.bad_dates);
+    }
+    println!("{} réécrit ; contenu valide.", table_path.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A fresh directory for a throw-away benchmark database.

@@ -130,8 +130,14 @@ pub enum Reply {
     Card { acteur: String },
     /// A glossary entry.
     Sigle { index: usize },
-    /// Programme statuses explained, and those the data records for the commune.
-    Statuts { commune: Option<String>, connus: Vec<String> },
+    /// Programme statuses explained (`offerts`: those the question offers), and those the
+    /// programme table lists for the commune (`connus`, with the commune's INSEE code).
+    Statuts { commune: Option<String>, insee: Option<String>, connus: Vec<String>, offerts: Vec<String> },
+    /// What the replies that follow depend on; says nothing itself. `elsewhere`: the person's
+    /// commune is in this other département (renderers send them to their own préfecture, never
+    /// to the Manche's contacts). `today`: the day of the turn (renderers say what information is
+    /// to be confirmed).
+    Context { elsewhere: Option<String>, today: Option<crate::catalogue::freshness::Day> },
     /// "Voir aussi" after a quick answer.
     VoirAussi(Vec<Doc>),
     /// What the bot understood from a sentence that answered several questions at once, for

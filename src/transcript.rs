@@ -11,7 +11,9 @@
 //!
 //! `>` is what the person types; `<` a fragment the bot's next reply must contain, `!` one it
 //! must not contain (case and accents ignored); `#` a comment (the first one names the
-//! scenario). Replayed through the engine with a fresh in-memory session.
+//! scenario); `@ 2026-12-15`, before the first message, the day the conversation takes place
+//! (what the bot says about the age of its information depends on it; by default a day of
+//! November 2023). Replayed through the engine with a fresh in-memory session.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -40,7 +42,12 @@ pub struct Transcript {
     pub path: PathBuf,
     pub title: String,
     pub turns: Vec<Turn>,
+    /// Unix time of the first message (`@ AAAA-MM-JJ`: that day at 10:00 UTC).
+    pub start: Option<i64>,
 }
+
+/// When a transcript without `@` takes place (14 November 2023).
+const DEFAULT_START: i64 = 1_700_000_000;
 
 #[derive(Debug, thiserror::Error)]
 #[error("{path}:{line}: {message}")]
@@ -55,7 +62,7 @@ pub struct ParseError {
 /// # Errors
 /// A line that is none of `#`, `>`, `<`, `!` or blank; an expectation before any input.
 pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
-    let mut t = Transcript { path: path.to_path_buf(), title: String::new(), turns: vec![] };
+    let mut t = Transcript { path: path.to_path_buf(), title: String::new(), turns: vec![], start: None };
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let l = raw.trim_end();
@@ -72,6 +79,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
                 }
             }
             ">" => t.turns.push(Turn { line, input: rest.to_owned(), expect: vec![] }),
+            "@" => {
+                if !t.turns.is_empty() {
+                    return Err(err("la date « @ » se place avant le premier message « > »"));
+                }
+                let day = crate::catalogue::freshness::Day::parse(rest.trim())
+                    .ok_or_else(|| err("date illisible : écrivez « @ AAAA-MM-JJ », par exemple « @ 2026-12-15 »"))?;
+                t.start = Some(day.to_unix() + 10 * 3600);
+            }
             "<" | "!" => {
                 let Some(turn) = t.turns.last_mut() else {
                     return Err(err("une attente « < » ou « ! » doit suivre un message « > »"));
@@ -87,7 +102,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
                 turn.expect.push((line, e));
             }
             _ => {
-                return Err(err("ligne illisible : elle doit commencer par #, >, < ou !"));
+                return Err(err("ligne illisible : elle doit commencer par #, @, >, < ou !"));
             }
         }
     }
@@ -131,7 +146,7 @@ pub fn replay(content: &Arc<Content>, lang: &str, t: &Transcript) -> Vec<Failure
             conversation: "transcript".into(),
             text: turn.input.clone(),
             event_id: None,
-            now: 1_700_000_000 + i64::try_from(i).unwrap_or(0) * 60,
+            now: t.start.unwrap_or(DEFAULT_START) + i64::try_from(i).unwrap_or(0) * 60,
             sent_at: None,
         };
         let reply = match bot.handle(&msg) {

@@ -26,13 +26,16 @@ stop-ok = All right, I will stop here. Write to me whenever you like for a new r
 reprise = Let's pick up where we left off.
 reprise-contenu-change = My questions have changed since we last talked, so I am starting again from the beginning. Sorry.
 commune-plusieurs = Several municipalities match. Which one is yours?
-commune-hors-manche = { $commune } ({ $departement }) is not in the Manche, and I only know the engineering support offered in the Manche. I will go on with what applies everywhere.
+commune-hors-manche = { $commune } ({ $departement }) is not in the Manche, and I only know the engineering support offered in the Manche. I will go on with what applies everywhere; for a request, your contact will be the préfecture of your département.
 choix-nsp = I don't know
 oui = Yes
 non = No
 statuts-explication-titre = In short:
 statuts-aucun-connu = Our data shows no programme for { $commune }. I will go on; you can add this later by typing "retour" (back).
-statuts-connus = According to our data, { $commune } has been selected for: { $statuts }. I will note this. To correct it, type "retour" (back).
+statuts-connus = According to { $nombre ->
+    [one] the list of { $editeur } ({ $date }), { $commune } is part of the { $valeur } programme.
+   *[other] the lists of { $editeur }, { $commune } is part of the programmes { $valeur }.
+} I will note this. To correct it, type "retour" (back).
 resultats-titre = { $nombre ->
     [one] Here is the scheme that fits your project:
    *[other] Here are the { $nombre } schemes that best fit your project:
@@ -61,7 +64,7 @@ raison-besoin = { $besoin ->
     [chef-de-projet] you are looking for a project manager
    *[other] meets your need
 }
-regles-anct = For the ANCT: the project must be led by a local authority; the ANCT supports early thinking, not operational studies, works design and supervision (maîtrise d'œuvre) or investment; it does not pay grants; and local engineering support is used first (subsidiarity principle).
+regles-anct = For the ANCT: the project must be led by a local authority and be complex or structuring; the ANCT is meant for the most fragile territories, and how much it covers depends on the authority's fragility; it supports early thinking, not operational studies, works design and supervision (maîtrise d'œuvre) or investment; it does not pay grants; and local engineering support is used first (subsidiarity principle).
 anct-pas-travaux = Good to know: ANCT engineering supports early thinking, not operational studies, works design and supervision (MOE) or investment, and the ANCT does not pay grants for local authority projects. For building works, here is what applies.
 suite-financement = To fund carrying out the project afterwards: { $liste }.
 guichet-unique = For any engineering request, one single point of contact: ingenierie@manche.gouv.fr
@@ -71,14 +74,14 @@ details-introuvable = { $nombre ->
 }
 details-saisine = How to apply: { $texte }
 details-prestations = What is offered:
-details-source = Source: { $source } (checked on { $date }).
+details-source = Source: { $source }.
 pourquoi-pas-introuvable = I don't know any scheme called "{ $nom }". Try asking another way, or write to ingenierie@manche.gouv.fr.
 pourquoi-pas-retenu = { $nom } does fit your profile.
 pourquoi-pas-population-max = No, because your municipality has { $population } inhabitants: { $nom } is only for municipalities with fewer than { $max } inhabitants.
 pourquoi-pas-population-min = No, because your municipality has { $population } inhabitants: { $nom } is for municipalities with at least { $min } inhabitants.
 pourquoi-pas-statut-requis = No, because { $nom } is only for municipalities selected for { $statut }.
 pourquoi-pas-statut-exclu = No, because your municipality has been selected for { $statut }: { $nom } is only for municipalities that have not.
-pourquoi-pas-departement = No, because { $nom } only exists in the Manche.
+pourquoi-pas-departement = No: "{ $nom }" is part of what the Manche offers, the only offer I know. To find out what exists where you are, ask the préfecture of your département.
 pourquoi-pas-theme = { $nom } covers other themes: { $themes }.
 pourquoi-pas-etape = { $nom } applies at other stages: { $etapes }.
 pourquoi-pas-profil = I don't know your project yet: answer the questions and I will tell you whether { $nom } applies.
@@ -175,3 +178,38 @@ demande-champ-demandeur = Requester:
 demande-champ-contact = Contact:
 demande-champ-dispositifs = Schemes proposed by the bot, and why:
 resultats-transmettre = Type "transmettre" and I will prepare your request to ingenierie@manche.gouv.fr with you.
+## Dates, lists, freshness of the information.
+date-mois-annee = { $mois ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+} { $annee }
+date-de-mois-annee = { date-mois-annee }
+date-jour-mois-annee = { $jour } { date-mois-annee }
+liste-et = { $debut } and { $dernier }
+programme-date = { $nom } ({ $date })
+date-verifiee = { $date }, checked in { $verifie }
+information = Information from { $date }.
+information-a-confirmer = Information from { $date }: to be confirmed with the contact before you commit.
+information-echue = Planned until { $fin } according to information from { $date }: check with the contact how things stand today.
+information-annuelle = Yearly call, information from { $date }: check this year's calendar and rules with the contact.
+a-confirmer-resultats = This information dates from { $date }: confirm it with the contacts before you commit.
+porte-hors-manche = ask your town hall or the préfecture of your département.
+contact-hors-manche = the préfecture of your département
+carte-hors-manche = This service does not work in your département: for your municipality, contact the préfecture of your département.
+saisine-hors-manche = How to apply: outside the Manche, requests go through the préfecture of your département, the entry point for State engineering requests (ANCT).
+carte-contact-inconnu-hors-manche = { $nom }: ask the préfecture of your département
+guichet-unique-hors-manche = Outside the Manche, contact the préfecture of your département: it is the entry point for State engineering requests (ANCT).
+recours-guichet-hors-manche = If you prefer, contact the préfecture of your département: it directs State engineering requests.
+question-rien-hors-manche = I did not find an answer to this question. Contact the préfecture of your département: it directs State engineering requests.
+pourquoi-pas-introuvable-hors-manche = I do not know any scheme called "{ $nom }". Ask your question another way, or contact the préfecture of your département.
+stop-ok-hors-manche = All right, I will stop here. Write to me whenever you like for a new request. For an engineering request, contact the préfecture of your département.

@@ -10,10 +10,15 @@ q-population-reformule = Roughly how many inhabitants? For example "800" or "120
 q-population-confirme = According to INSEE, { $commune } has { $valeur } inhabitants. Is that right?
 q-statut = Is your municipality part of one of these programmes? (you may choose more than one)
 q-statut-reformule = Reply with one or more numbers, for example "1" or "1, 3", or "aucun" (none).
-q-statut-confirme = According to our data, { $commune } has been selected for: { $valeur }. Is that right?
+q-statut-confirme = { $nombre ->
+    [one] According to the list of { $editeur } ({ $date }), { $commune } is part of the { $valeur } programme. Is that right?
+   *[other] According to the lists of { $editeur }, { $commune } is part of the programmes { $valeur }. Is that right?
+}
 choix-pvd = Petites villes de demain (PVD)
 choix-acv = Action cœur de ville (ACV)
 choix-vda = Villages d'avenir
+choix-qpv = Priority neighbourhood of urban policy (QPV)
+choix-ti = Territoires d'industrie (industrial territories)
 choix-aucun = No programme
 q-theme = What is the main theme of your project? You may give several ("4 and 7").
 q-theme-reformule = Say it in your own words ("salle des fêtes" (village hall), "commerce qui ferme" (shop closing), "maison de santé" (health centre)...) or type a number:

@@ -26,13 +26,16 @@ stop-ok = Très bien, j'arrête là. Écrivez-moi quand vous voulez pour une nou
 reprise = Reprenons où nous en étions.
 reprise-contenu-change = Mes questions ont changé depuis notre dernier échange : je reprends depuis le début, désolé.
 commune-plusieurs = Plusieurs communes correspondent. Laquelle est la vôtre ?
-commune-hors-manche = { $commune } ({ $departement }) n'est pas dans la Manche : je connais l'offre d'ingénierie de la Manche. Je continue avec ce qui s'applique partout.
+commune-hors-manche = { $commune } ({ $departement }) n'est pas dans la Manche : je ne connais que l'offre d'ingénierie de la Manche. Je continue avec ce qui s'applique partout ; pour une demande, votre interlocuteur sera la préfecture de votre département.
 choix-nsp = Je ne sais pas
 oui = Oui
 non = Non
 statuts-explication-titre = En bref :
 statuts-aucun-connu = Nos données n'indiquent pas de programme pour { $commune }. Je continue ; vous pourrez préciser plus tard avec « retour ».
-statuts-connus = D'après nos données, { $commune } est lauréate de : { $statuts }. Je retiens cela (« retour » pour corriger).
+statuts-connus = D'après { $nombre ->
+    [one] la liste de { $editeur } ({ $date }), { $commune } fait partie du programme { $valeur }.
+   *[other] les listes de { $editeur }, { $commune } fait partie des programmes { $valeur }.
+} Je retiens cela (« retour » pour corriger).
 resultats-titre = { $nombre ->
     [one] Voici le dispositif qui correspond à votre projet :
    *[other] Voici les { $nombre } dispositifs qui correspondent le mieux à votre projet :
@@ -61,7 +64,7 @@ raison-besoin = { $besoin ->
     [chef-de-projet] vous cherchez un chef de projet
    *[other] répond à votre besoin
 }
-regles-anct = Pour l'ANCT : le projet doit être porté par une collectivité ; elle accompagne la réflexion en amont, pas les études opérationnelles, la maîtrise d'œuvre ni l'investissement ; elle ne verse pas de subvention ; et l'ingénierie locale est mobilisée d'abord (principe de subsidiarité).
+regles-anct = Pour l'ANCT : le projet doit être porté par une collectivité et être complexe ou structurant ; l'ANCT a vocation à accompagner les territoires les plus fragiles, et sa prise en charge varie selon la fragilité de la collectivité ; elle accompagne la réflexion en amont, pas les études opérationnelles, la maîtrise d'œuvre ni l'investissement ; elle ne verse pas de subvention ; et l'ingénierie locale est mobilisée d'abord (principe de subsidiarité).
 anct-pas-travaux = À savoir : l'ingénierie de l'ANCT accompagne la réflexion en amont, pas les études opérationnelles, la maîtrise d'œuvre (MOE) ni l'investissement, et l'ANCT ne verse pas de subvention aux projets des collectivités. Pour les travaux, voici ce qui s'applique.
 suite-financement = Pour financer la réalisation ensuite : { $liste }.
 guichet-unique = Pour toute demande d'ingénierie, un point d'entrée unique : ingenierie@manche.gouv.fr
@@ -71,14 +74,14 @@ details-introuvable = { $nombre ->
 }
 details-saisine = Comment le demander : { $texte }
 details-prestations = Ce qui est proposé :
-details-source = Source : { $source } (vérifié le { $date }).
+details-source = Source : { $source }.
 pourquoi-pas-introuvable = Je ne connais pas de dispositif « { $nom } ». Posez votre question autrement, ou écrivez à ingenierie@manche.gouv.fr.
 pourquoi-pas-retenu = { $nom } correspond bien à votre profil.
 pourquoi-pas-population-max = Non, car votre commune compte { $population } habitants : { $nom } est réservé aux communes de moins de { $max } habitants.
 pourquoi-pas-population-min = Non, car votre commune compte { $population } habitants : { $nom } concerne les communes d'au moins { $min } habitants.
 pourquoi-pas-statut-requis = Non, car { $nom } est réservé aux communes lauréates { $statut }.
 pourquoi-pas-statut-exclu = Non, car votre commune est lauréate { $statut } : { $nom } est réservé aux communes qui ne le sont pas.
-pourquoi-pas-departement = Non, car { $nom } n'existe que dans la Manche.
+pourquoi-pas-departement = Non : « { $nom } » fait partie de l'offre de la Manche, la seule que je connaisse. Pour savoir ce qui existe chez vous, adressez-vous à la préfecture de votre département.
 pourquoi-pas-theme = { $nom } concerne d'autres thèmes : { $themes }.
 pourquoi-pas-etape = { $nom } intervient à d'autres étapes : { $etapes }.
 pourquoi-pas-profil = Je ne connais pas encore votre projet : répondez aux questions et je vous dirai si { $nom } s'applique.
@@ -102,7 +105,7 @@ ingenierie-fonciere = Ingénierie foncière
 ingenierie-financiere = Ingénierie financière
 ingenierie-concertation = Ingénierie concertation
 erreur-interne = Un problème technique m'empêche de répondre. Réessayez dans un instant ; en attendant : ingenierie@manche.gouv.fr
-message-indechiffrable = Je n'ai pas pu déchiffrer votre dernier message (la clé de chiffrement ne m'est pas parvenue). Pouvez-vous l'envoyer à nouveau ?
+message-indechiffrable = Je n'ai pas pu déchiffrer votre dernier message (la clé de chiffrement ne m'est pas parvenue). Pouvez-vous l'envoyer à nouveau ?
 guichet-hors-manche = Hors de la Manche, adressez-vous à la préfecture de votre département : elle est le point d'entrée des demandes d'ingénierie de l'État (ANCT).
 merci-reponse = Avec plaisir.
 pourquoi-pas-classe = { $nom } pourrait aussi convenir, mais d'autres dispositifs correspondent mieux à votre thème et à votre étape : tapez « retour » pour préciser.
@@ -111,11 +114,11 @@ oubli-confirme = Voulez-vous que j'efface tout ce que je garde de vous (vos rép
 oubli-fait = C'est fait : j'ai tout effacé. Si vous m'écrivez à nouveau, nous repartirons de zéro.
 oubli-annule = Très bien, je n'efface rien.
 discord-choisir = Choisissez une réponse…
-discord-bouton-autre = Ces boutons répondent à une question posée à quelqu'un d'autre. Pour votre propre conversation : /orienter.
-discord-bouton-perime = Cette question a déjà reçu une réponse : répondez à la dernière question posée.
+discord-bouton-autre = Ces boutons répondent à une question posée à quelqu'un d'autre. Pour votre propre conversation : /orienter.
+discord-bouton-perime = Cette question a déjà reçu une réponse : répondez à la dernière question posée.
 discord-serveur-refuse = Je ne réponds pas sur ce serveur. Écrivez-moi en message privé, ou adressez-vous à ingenierie@manche.gouv.fr.
 discord-commande-orienter = Trouver les dispositifs d'appui pour votre projet (ou reprendre là où vous en étiez)
-discord-commande-question = Poser une question rapide, par exemple : qui contacter à la DDTM ?
+discord-commande-question = Poser une question rapide, par exemple : qui contacter à la DDTM ?
 discord-option-texte = Votre question
 rechargement-ok = Contenu rechargé (version { $version }).
 rechargement-inchange = Rien n'a changé dans le contenu.
@@ -175,3 +178,49 @@ demande-champ-demandeur = Demandeur :
 demande-champ-contact = Contact :
 demande-champ-dispositifs = Dispositifs proposés par l'aiguilleur, et pourquoi :
 resultats-transmettre = Tapez « transmettre » pour que je prépare avec vous votre demande à ingenierie@manche.gouv.fr.
+## Dates, listes, fraîcheur des informations (render/mod.rs, render/annotate.rs).
+## $mois et $jour sont des nombres, $annee un texte : « août 2024 », « d'août 2024 », « 1er décembre 2026 ».
+date-mois-annee = { $mois ->
+    [1] janvier
+    [2] février
+    [3] mars
+    [4] avril
+    [5] mai
+    [6] juin
+    [7] juillet
+    [8] août
+    [9] septembre
+    [10] octobre
+    [11] novembre
+   *[12] décembre
+} { $annee }
+date-de-mois-annee = { $mois ->
+    [4] d'avril { $annee }
+    [8] d'août { $annee }
+    [10] d'octobre { $annee }
+   *[other] de { date-mois-annee }
+}
+date-jour-mois-annee = { $jour ->
+    [1] 1er
+   *[other] { $jour }
+} { date-mois-annee }
+liste-et = { $debut } et { $dernier }
+programme-date = { $nom } ({ $date })
+date-verifiee = { $date }, vérifiée en { $verifie }
+information = Information { $date }.
+information-a-confirmer = Information { $date } : à confirmer auprès du contact avant de vous engager.
+information-echue = Prévu jusqu'au { $fin } d'après une information { $date } : vérifiez auprès du contact ce qu'il en est aujourd'hui.
+information-annuelle = Appel annuel, information { $date } : vérifiez auprès du contact le calendrier et les règles de cette année.
+a-confirmer-resultats = Ces informations datent { $date } : confirmez-les auprès des contacts avant de vous engager.
+## Hors de la Manche : le bot n'envoie jamais vers les contacts de la Manche. Un message « X-hors-manche »
+## remplace le message « X » quand la commune de la personne est dans un autre département.
+porte-hors-manche = adressez-vous à votre mairie ou à la préfecture de votre département.
+contact-hors-manche = la préfecture de votre département
+carte-hors-manche = Ce service n'intervient pas dans votre département : pour votre commune, adressez-vous à la préfecture de votre département.
+saisine-hors-manche = Comment le demander : hors de la Manche, la demande passe par la préfecture de votre département, point d'entrée des demandes d'ingénierie de l'État (ANCT).
+carte-contact-inconnu-hors-manche = { $nom } : renseignez-vous auprès de la préfecture de votre département
+guichet-unique-hors-manche = Hors de la Manche, adressez-vous à la préfecture de votre département : elle est le point d'entrée des demandes d'ingénierie de l'État (ANCT).
+recours-guichet-hors-manche = Si vous préférez, adressez-vous à la préfecture de votre département : elle oriente les demandes d'ingénierie de l'État.
+question-rien-hors-manche = Je n'ai pas trouvé de réponse à cette question. Adressez-vous à la préfecture de votre département : elle oriente les demandes d'ingénierie de l'État.
+pourquoi-pas-introuvable-hors-manche = Je ne connais pas de dispositif « { $nom } ». Posez votre question autrement, ou adressez-vous à la préfecture de votre département.
+stop-ok-hors-manche = Très bien, j'arrête là. Écrivez-moi quand vous voulez pour une nouvelle demande. Pour une demande d'ingénierie, adressez-vous à la préfecture de votre département.

@@ -10,10 +10,15 @@ q-population-reformule = Quel est le nombre d'habitants, à peu près ? Par ex
 q-population-confirme = D'après l'INSEE, { $commune } compte { $valeur } habitants. C'est bien ça ?
 q-statut = Votre commune fait-elle partie d'un de ces programmes ? (plusieurs réponses possibles)
 q-statut-reformule = Répondez par un ou plusieurs numéros, par exemple « 1 » ou « 1 et 3 », ou « aucun ».
-q-statut-confirme = D'après nos données, { $commune } est lauréate de : { $valeur }. C'est bien ça ?
+q-statut-confirme = { $nombre ->
+    [one] D'après la liste de { $editeur } ({ $date }), { $commune } fait partie du programme { $valeur }. C'est bien ça ?
+   *[other] D'après les listes de { $editeur }, { $commune } fait partie des programmes { $valeur }. C'est bien ça ?
+}
 choix-pvd = Petites villes de demain (PVD)
 choix-acv = Action cœur de ville (ACV)
 choix-vda = Villages d'avenir
+choix-qpv = Quartier prioritaire de la politique de la ville (QPV)
+choix-ti = Territoires d'industrie
 choix-aucun = Aucun programme
 q-theme = Quel est le thème principal de votre projet ? Vous pouvez en donner plusieurs (« 4 et 7 »).
 q-theme-reformule = Dites-le avec vos mots (« salle des fêtes », « commerce qui ferme », « maison de santé »…) ou tapez un numéro :

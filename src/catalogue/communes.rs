@@ -21,8 +21,25 @@ pub struct Commune {
     pub population: Option<u32>,
     pub epci_siren: String,
     pub epci_nom: String,
-    /// Programme statuses confirmed by a public source: (statut id, source).
-    pub statuts: Vec<(String, String)>,
+    /// Programmes the commune is listed in by a public source (`data/statuts-communes.csv`).
+    pub statuts: Vec<StatutCommune>,
+}
+
+/// One row of the programme table: a commune listed in a programme, by whom and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatutCommune {
+    /// Statut id (`data/statuts.toml`).
+    pub statut: String,
+    /// Date the commune's convention or label was signed, when the list gives it.
+    pub signature: Option<String>,
+    /// Who publishes the list, as said after « la liste de » (« l'ANCT »).
+    pub editeur: String,
+    /// Date of the list (`AAAA-MM-JJ`).
+    pub source_date: String,
+    /// The list itself: file name and permanent link.
+    pub source: String,
+    /// Date an agent checked the row, if one did.
+    pub verifie_le: Option<String>,
 }
 
 /// A commune of another département: enough to say where it is.

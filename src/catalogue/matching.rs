@@ -454,7 +454,7 @@ mod tests {
             regles_anct: false,
             mots_cles: vec![],
             source: "test".into(),
-            verifie_le: None,
+            dates: crate::catalogue::model::Dates::default(),
         }
     }
 
@@ -489,6 +489,7 @@ mod tests {
                 explication: String::new(),
                 synonymes: vec![],
                 source: String::new(),
+                dates: crate::catalogue::model::Dates::default(),
             }],
             ..Catalogue::default()
         };

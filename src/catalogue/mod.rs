@@ -4,11 +4,13 @@
 
 pub mod aides_territoires;
 pub mod communes;
+pub mod freshness;
 pub mod matching;
 pub mod model;
+pub mod programmes;
 pub mod search;
 
-pub use communes::{Commune, Communes, Lookup};
+pub use communes::{Commune, Communes, Lookup, StatutCommune};
 pub use matching::{Echec, Match, Profil, Raison, match_profil};
 pub use model::{Acteur, Catalogue, Dispositif, Sigle, Site, Statut, Term};
 

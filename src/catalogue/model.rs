@@ -6,6 +6,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+pub use super::freshness::Dates;
+
 /// The seven kinds of engineering of the source's fiche template, in the order it lists them.
 pub const INGENIERIES: &[&str] =
     &["amont", "projet", "administrative", "reglementaire-juridique", "fonciere", "financiere", "concertation"];
@@ -60,7 +62,8 @@ pub struct Dispositif {
     pub regles_anct: bool,
     pub mots_cles: Vec<String>,
     pub source: String,
-    pub verifie_le: Option<String>,
+    /// Date of the source, of the last check by an agent, end of validity.
+    pub dates: Dates,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -95,7 +98,10 @@ pub struct Acteur {
     pub contacts: Vec<Site>,
     pub mots_cles: Vec<String>,
     pub source: String,
-    pub verifie_le: Option<String>,
+    pub dates: Dates,
+    /// Département codes the actor serves (empty: everywhere). A person from elsewhere is not
+    /// sent to its contacts but to their own préfecture.
+    pub departements: Vec<String>,
 }
 
 impl Acteur {
@@ -110,6 +116,12 @@ impl Acteur {
     #[must_use]
     pub fn is_incomplete(&self) -> bool {
         !self.contacts.iter().any(Site::is_reachable)
+    }
+
+    /// Whether the actor serves département `code` (one outside its territory is not).
+    #[must_use]
+    pub fn serves(&self, code: &str) -> bool {
+        self.departements.is_empty() || self.departements.iter().any(|d| d == code)
     }
 }
 
@@ -158,6 +170,8 @@ pub struct Statut {
     pub explication: String,
     pub synonymes: Vec<String>,
     pub source: String,
+    /// A programme's end (`valable_jusqu_au`), and the date of its source.
+    pub dates: Dates,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -270,6 +284,8 @@ pub struct Catalogue {
     pub besoins: Vec<Besoin>,
     pub hors_champ: Vec<HorsChamp>,
     pub listes: Vec<Liste>,
+    /// Months after which a record's information is to be confirmed (`data/fraicheur.toml`).
+    pub max_age_months: u32,
     pub(crate) dispositif_by_id: HashMap<String, usize>,
     pub(crate) acteur_by_id: HashMap<String, usize>,
     /// Matching keys, one per dispositif (see `matching`).

@@ -10,12 +10,14 @@ use fluent_bundle::FluentResource;
 use serde::de::DeserializeOwned;
 use toml::Spanned;
 
+use super::DatedRecord;
 use super::diag::{Diagnostic, SourceFile, did_you_mean};
 use super::raw::{self, S};
 use super::{Content, Loaded, MAIN_DIALOGUE};
 use crate::catalogue::Communes;
-use crate::catalogue::communes::Commune;
-use crate::catalogue::model::{self as m, Acteur, Catalogue, Conditions, Dispositif, Sigle, Site, Statut, Term};
+use crate::catalogue::communes::{Commune, StatutCommune};
+use crate::catalogue::freshness::{DEFAULT_MAX_AGE_MONTHS, Day};
+use crate::catalogue::model::{self as m, Acteur, Catalogue, Conditions, Dates, Dispositif, Sigle, Site, Statut, Term};
 use crate::catalogue::search::SearchIndex;
 use crate::dialogue::model::{Action, AnswerKind, Choice, Condition, Dialogue, Label, Next, Node, Propose};
 use crate::dialogue::vocab::{Groupe, Vocabulaire};
@@ -39,6 +41,8 @@ pub struct Loader {
     hasher: std::collections::hash_map::DefaultHasher,
     /// Where each node of each dialogue is written: (dialogue, node) → (file, span).
     node_spans: HashMap<(String, String), (usize, Range<usize>)>,
+    /// Records with their dates and where they are written, for the list of records to re-check.
+    dated: Vec<DatedRecord>,
 }
 
 /// Where an id was defined: file index and span, for "duplicate" and "unknown" diagnostics.
@@ -56,6 +60,7 @@ impl Loader {
             diags: vec![],
             hasher: std::collections::hash_map::DefaultHasher::new(),
             node_spans: HashMap::new(),
+            dated: vec![],
         }
     }
 
@@ -73,8 +78,9 @@ impl Loader {
         let dispositifs = self.dispositifs(dispositif_raws, &themes, &etapes, &statuts, &acteurs, &mut cat.dispositifs);
         self.glossaire(&dispositifs, &acteurs, &mut cat.glossaire);
         cat.listes = self.listes(&[&dispositifs, &acteurs]);
+        cat.max_age_months = self.fraicheur();
         cat.index();
-        let communes = self.communes(&statuts);
+        let communes = self.communes(&statuts, &cat.statuts);
         let (mut dialogues, uses) = self.dialogues(&cat, &vocab);
         let locales = self.locales(&uses);
         fold_labels(&mut dialogues, &locales);
@@ -90,6 +96,7 @@ impl Loader {
             })
             .collect();
 
+        self.typography();
         let has_errors = self.diags.iter().any(Diagnostic::is_error);
         let mut content = (!has_errors).then(|| {
             let search = SearchIndex::build(&cat, &vocab);
@@ -113,7 +120,8 @@ impl Loader {
             content = None;
         }
         self.diags.sort_by(|a, b| (&a.path, a.line, a.col).cmp(&(&b.path, b.line, b.col)));
-        Loaded { content, diagnostics: self.diags, a_completer }
+        let max_age_months = content.as_ref().map_or(DEFAULT_MAX_AGE_MONTHS, |c| c.catalogue.max_age_months);
+        Loaded { content, diagnostics: self.diags, a_completer, dated: self.dated, max_age_months }
     }
 
     /// Runs the dead-end walk; each problem becomes an error at the node. True if any.
@@ -331,13 +339,7 @@ impl Loader {
     fn date(&mut self, d: Option<&S>, f: usize) -> Option<String> {
         let d = d?;
         let s = d.get_ref();
-        let ok = s.len() == 10
-            && s.as_bytes()[4] == b'-'
-            && s.as_bytes()[7] == b'-'
-            && s[..4].parse::<u16>().is_ok()
-            && s[5..7].parse::<u8>().is_ok_and(|m| (1..=12).contains(&m))
-            && s[8..].parse::<u8>().is_ok_and(|j| (1..=31).contains(&j));
-        if !ok {
+        if Day::parse(s).is_none() {
             self.err(
                 f,
                 "C014",
@@ -416,13 +418,16 @@ impl Loader {
             if !self.define(&mut defs, "statut", &s.id, f) {
                 continue;
             }
-            let source = self.source_of("statut", s.source.as_ref(), f, span);
+            let source = self.source_of("statut", s.source.as_ref(), f, span.clone());
+            let dates = self.dates(s.source_date.as_ref(), s.verifie_le.as_ref(), s.valable_jusqu_au.as_ref(), f);
+            self.record_dates(f, span.start, "statut", s.nom.get_ref(), &dates);
             out.push(Statut {
                 id: s.id.into_inner(),
                 nom: s.nom.into_inner(),
                 explication: s.explication.into_inner(),
                 synonymes: s.synonymes.into_iter().map(Spanned::into_inner).collect(),
                 source,
+                dates,
             });
         }
         defs
@@ -498,7 +503,11 @@ impl Loader {
                 }
                 _ => self.source_of("acteur", a.source.as_ref(), f, span.clone()),
             };
-            let verifie_le = self.date(a.verifie_le.as_ref(), f);
+            let dates = self.dates(a.source_date.as_ref(), a.verifie_le.as_ref(), a.valable_jusqu_au.as_ref(), f);
+            self.record_dates(f, span.start, "acteur", a.nom.get_ref(), &dates);
+            for code in &a.departements {
+                self.departement_code(code, f);
+            }
             out.push(Acteur {
                 id: a.id.into_inner(),
                 nom: a.nom.into_inner(),
@@ -511,7 +520,8 @@ impl Loader {
                 contacts,
                 mots_cles: a.mots_cles,
                 source,
-                verifie_le,
+                dates,
+                departements: a.departements.into_iter().map(Spanned::into_inner).collect(),
             });
         }
         defs
@@ -591,8 +601,11 @@ impl Loader {
                 conditions.beneficiaires = c.beneficiaires.into_iter().map(Spanned::into_inner).collect();
                 conditions.departements = c.departements.into_iter().map(Spanned::into_inner).collect();
             }
-            let source = self.source_of(&format!("dispositif « {} »", d.id.get_ref()), d.source.as_ref(), f, span);
-            let verifie_le = self.date(d.verifie_le.as_ref(), f);
+            let source =
+                self.source_of(&format!("dispositif « {} »", d.id.get_ref()), d.source.as_ref(), f, span.clone());
+            let mut dates = self.dates(d.source_date.as_ref(), d.verifie_le.as_ref(), d.valable_jusqu_au.as_ref(), f);
+            dates.appel_annuel = d.appel_annuel;
+            self.record_dates(f, span.start, "dispositif", d.nom.get_ref(), &dates);
             out.push(Dispositif {
                 id: d.id.into_inner(),
                 nom: d.nom.into_inner(),
@@ -610,7 +623,7 @@ impl Loader {
                 regles_anct: d.regles_anct,
                 mots_cles: d.mots_cles,
                 source,
-                verifie_le,
+                dates,
             });
         }
         defs
@@ -700,7 +713,7 @@ impl Loader {
         self.files[f].text.clone()
     }
 
-    fn communes(&mut self, statuts: &Defs) -> Communes {
+    fn communes(&mut self, statuts: &Defs, statut_list: &[Statut]) -> Communes {
         let mut manche = vec![];
         for (r, f, line) in self
             .csv_rows("data/communes.csv", &["insee", "nom", "codes_postaux", "population", "epci_siren", "epci_nom"])
@@ -733,24 +746,7 @@ impl Loader {
             .into_iter()
             .map(|(r, _, _)| (r[0].clone(), r[1].clone()))
             .collect();
-        let by_insee: HashMap<String, usize> = manche.iter().enumerate().map(|(i, c)| (c.insee.clone(), i)).collect();
-        for (r, f, line) in self.csv_rows("data/statuts-communes.csv", &["insee", "statut", "source", "verifie_le"]) {
-            let span = self.files[f].line_span(line);
-            let Some(&i) = by_insee.get(&r[0]) else {
-                self.err(f, "K002", span, format!("code INSEE « {} » : aucune commune de la Manche", r[0]));
-                continue;
-            };
-            if !statuts.contains_key(&r[1]) {
-                let help = did_you_mean(&r[1], statuts.keys().map(String::as_str));
-                self.err(f, "K002", span, format!("statut inconnu « {} »", r[1])).help = help;
-                continue;
-            }
-            if r[2].trim().is_empty() {
-                self.err(f, "C009", span, "statut sans source : indiquez le document public qui le confirme");
-                continue;
-            }
-            manche[i].statuts.push((r[1].clone(), r[2].clone()));
-        }
+        self.statuts_communes(statuts, statut_list, &mut manche);
         Communes::new(manche, &ailleurs, &anciennes)
     }
 
@@ -1259,6 +1255,223 @@ impl Loader {
             }
         }
         Locales::new(resources)
+    }
+}
+
+// ---- dates of records, the programme table, the freshness setting ----
+// Kept apart from the rest of the loader: what makes knowledge dated and re-checkable.
+
+use crate::catalogue::programmes::HEADER as STATUTS_COMMUNES_HEADER;
+
+/// One list of the programme table: statut, date of the list, date of its check.
+type ListKey = (String, String, Option<String>);
+/// Its rows: file, first line, how many communes, who publishes it.
+type ListRows = (usize, usize, usize, String);
+
+impl Loader {
+    /// The three dates of a record, each checked (`AAAA-MM-JJ`).
+    fn dates(&mut self, source_date: Option<&S>, verifie_le: Option<&S>, valable: Option<&S>, f: usize) -> Dates {
+        let dates = Dates {
+            source_date: self.date(source_date, f),
+            verifie_le: self.date(verifie_le, f),
+            valable_jusqu_au: self.date(valable, f),
+            appel_annuel: false,
+        };
+        if let (Some(s), Some(v), Some(at)) = (
+            dates.source_date.as_deref().and_then(Day::parse),
+            dates.verifie_le.as_deref().and_then(Day::parse),
+            verifie_le,
+        ) && v < s
+        {
+            self.warn(
+                f,
+                "C018",
+                at.span(),
+                format!(
+                    "« verifie_le » ({v}) est antérieure à « source_date » ({s}) : une vérification suit sa source"
+                ),
+            );
+        }
+        dates
+    }
+
+    /// Remembers a dated record and where it starts, for `check`'s list of records to re-check.
+    fn record_dates(&mut self, f: usize, offset: usize, kind: &'static str, nom: &str, dates: &Dates) {
+        let (line, _) = self.files[f].position(offset);
+        self.dated.push(DatedRecord {
+            path: self.files[f].path.clone(),
+            line,
+            kind,
+            nom: nom.to_owned(),
+            dates: dates.clone(),
+        });
+    }
+
+    /// A département code: two digits, 2A, 2B, or three digits overseas.
+    fn departement_code(&mut self, code: &S, f: usize) {
+        let c = code.get_ref();
+        let ok = matches!(c.as_str(), "2A" | "2B")
+            || (c.len() == 2 || c.len() == 3) && c.chars().all(|x| x.is_ascii_digit());
+        if !ok {
+            self.err(f, "C006", code.span(), format!("code de département « {c} » invalide : par exemple « 50 »"));
+        }
+    }
+
+    /// French typography in what the bot says (`locales/fr/`, `data/*.toml`): a narrow no-break
+    /// space (U+202F) before « : ; ! ? » and inside « », not an ordinary or a no-break space.
+    /// Comment lines are skipped; a warning, so that a draft still loads.
+    fn typography(&mut self) {
+        for f in 0..self.files.len() {
+            let path = self.files[f].path.to_string_lossy().replace('\\', "/");
+            let spoken = (path.starts_with("locales/fr/") && path.ends_with(".ftl"))
+                || (path.starts_with("data/") && path.ends_with(".toml"));
+            if !spoken {
+                continue;
+            }
+            let mut found = vec![];
+            let mut offset = 0;
+            for line in self.files[f].text.split_inclusive('\n') {
+                if !line.trim_start().starts_with('#') {
+                    let chars: Vec<(usize, char)> = line.char_indices().collect();
+                    for w in chars.windows(2) {
+                        let ((i, a), (_, b)) = (w[0], w[1]);
+                        let space = a == ' ' || a == '\u{a0}';
+                        let what = match (a, b) {
+                            (_, ':' | ';' | '!' | '?' | '»') if space => Some(b),
+                            ('«', ' ' | '\u{a0}') => Some('«'),
+                            _ => None,
+                        };
+                        if let Some(c) = what {
+                            found.push((offset + i, c));
+                        }
+                    }
+                }
+                offset += line.len();
+            }
+            for (at, c) in found {
+                self.warn(
+                    f,
+                    "T010",
+                    at..at + 1,
+                    format!(
+                        "typographie : espace fine insécable attendue {} « {c} »",
+                        if c == '«' { "après" } else { "avant" }
+                    ),
+                )
+                .help = Some("remplacez cette espace par une espace fine insécable (U+202F)".into());
+            }
+        }
+    }
+
+    /// `data/fraicheur.toml`: months after which information is to be confirmed. Optional.
+    fn fraicheur(&mut self) -> u32 {
+        const REL: &str = "data/fraicheur.toml";
+        let given = self.overrides.iter().any(|(p, _)| p == REL);
+        if !given && !self.root.join(REL).exists() {
+            return DEFAULT_MAX_AGE_MONTHS;
+        }
+        let Some((file, f)) = self.parse::<raw::FraicheurFile>(REL) else {
+            return DEFAULT_MAX_AGE_MONTHS;
+        };
+        match u32::try_from(*file.age_max_mois.get_ref()) {
+            Ok(n) if (1..=240).contains(&n) => n,
+            _ => {
+                self.err(
+                    f,
+                    "C015",
+                    file.age_max_mois.span(),
+                    "age_max_mois : un nombre de mois entre 1 et 240 est attendu",
+                );
+                DEFAULT_MAX_AGE_MONTHS
+            }
+        }
+    }
+
+    /// `data/statuts-communes.csv`: one row per commune and programme, from a public list.
+    fn statuts_communes(&mut self, statuts: &Defs, statut_list: &[Statut], manche: &mut [Commune]) {
+        let by_insee: HashMap<String, usize> = manche.iter().enumerate().map(|(i, c)| (c.insee.clone(), i)).collect();
+        let mut groups: Vec<(ListKey, ListRows)> = vec![];
+        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        for (r, f, line) in self.csv_rows("data/statuts-communes.csv", STATUTS_COMMUNES_HEADER) {
+            let span = self.files[f].line_span(line);
+            let [insee, commune, statut, signature, editeur, source_date, source, verifie_le] = &r[..] else {
+                continue;
+            };
+            let Some(&i) = by_insee.get(insee) else {
+                self.err(f, "K002", span, format!("code INSEE « {insee} » : aucune commune de la Manche"));
+                continue;
+            };
+            if !statuts.contains_key(statut) {
+                let help = did_you_mean(statut, statuts.keys().map(String::as_str));
+                self.err(f, "K002", span, format!("statut inconnu « {statut} »")).help = help;
+                continue;
+            }
+            if source.trim().is_empty() || editeur.trim().is_empty() {
+                self.err(
+                    f,
+                    "C009",
+                    span,
+                    "ligne sans « source » ou sans « editeur » : indiquez la liste publique qui la confirme",
+                );
+                continue;
+            }
+            if !commune.is_empty() && fold(commune) != fold(&manche[i].nom) {
+                let help = Some(format!("le code {insee} est celui de « {} »", manche[i].nom));
+                self.warn(f, "K004", span.clone(), format!("« {commune} » ne correspond pas au code INSEE {insee}"))
+                    .help = help;
+            }
+            let mut bad_date = false;
+            for (what, value, required) in
+                [("source_date", source_date, true), ("signature", signature, false), ("verifie_le", verifie_le, false)]
+            {
+                if (required || !value.is_empty()) && Day::parse(value).is_none() {
+                    self.err(
+                        f,
+                        "C014",
+                        span.clone(),
+                        format!("{what} « {value} » invalide : écrivez AAAA-MM-JJ, par exemple 2024-08-07"),
+                    );
+                    bad_date = true;
+                }
+            }
+            if bad_date {
+                continue;
+            }
+            if let Some(first) = seen.insert((insee.clone(), statut.clone()), line) {
+                self.err(f, "K003", span, format!("{insee} ({}) figure deux fois pour « {statut} »", manche[i].nom))
+                    .help = Some(format!("première ligne : {first}"));
+                continue;
+            }
+            let verifie = (!verifie_le.is_empty()).then(|| verifie_le.clone());
+            let key = (statut.clone(), source_date.clone(), verifie.clone());
+            match groups.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, g)) => g.2 += 1,
+                None => groups.push((key, (f, line, 1, editeur.clone()))),
+            }
+            manche[i].statuts.push(StatutCommune {
+                statut: statut.clone(),
+                signature: (!signature.is_empty()).then(|| signature.clone()),
+                editeur: editeur.clone(),
+                source_date: source_date.clone(),
+                source: source.clone(),
+                verifie_le: verifie,
+            });
+        }
+        for ((statut, source_date, verifie_le), (f, line, n, editeur)) in groups {
+            let programme = statut_list.iter().find(|s| s.id == statut);
+            let nom = format!(
+                "{} : {n} commune(s), liste de {editeur} du {source_date}",
+                programme.map_or(statut.as_str(), |s| s.nom.as_str())
+            );
+            let dates = Dates {
+                source_date: Some(source_date),
+                verifie_le,
+                valable_jusqu_au: programme.and_then(|s| s.dates.valable_jusqu_au.clone()),
+                appel_annuel: false,
+            };
+            let offset = self.files[f].line_span(line).start;
+            self.record_dates(f, offset, "programme", &nom, &dates);
+        }
     }
 }
 

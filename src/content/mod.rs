@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use diag::{Diagnostic, Severity, SourceFile};
 
+use crate::catalogue::freshness::{Dates, Day, Staleness};
 use crate::catalogue::search::SearchIndex;
 use crate::catalogue::{Catalogue, Communes};
 use crate::dialogue::Dialogue;
@@ -58,6 +59,21 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Fiches to complete, listed even when the content has errors.
     pub a_completer: Vec<(PathBuf, usize, String)>,
+    /// Every dated record (dispositifs, acteurs, statuts, groups of the programme table).
+    pub dated: Vec<DatedRecord>,
+    /// Months after which information is to be confirmed (`data/fraicheur.toml`).
+    pub max_age_months: u32,
+}
+
+/// A record with its dates and where it is written.
+#[derive(Debug, Clone)]
+pub struct DatedRecord {
+    pub path: PathBuf,
+    pub line: usize,
+    /// `dispositif`, `acteur`, `statut` or `programme` (rows of `data/statuts-communes.csv`).
+    pub kind: &'static str,
+    pub nom: String,
+    pub dates: Dates,
 }
 
 impl Loaded {
@@ -69,6 +85,20 @@ impl Loaded {
     #[must_use]
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
+    }
+
+    /// The records to check again on `today`, each with its reasons (expired, never verified,
+    /// older than the allowed age, undated), in file order.
+    #[must_use]
+    pub fn to_recheck(&self, today: Day) -> Vec<(&DatedRecord, Vec<Staleness>)> {
+        let mut out: Vec<(&DatedRecord, Vec<Staleness>)> = self
+            .dated
+            .iter()
+            .map(|r| (r, r.dates.staleness(today, self.max_age_months)))
+            .filter(|(_, why)| !why.is_empty())
+            .collect();
+        out.sort_by(|a, b| (&a.0.path, a.0.line).cmp(&(&b.0.path, b.0.line)));
+        out
     }
 }
 

@@ -165,7 +165,12 @@ pub struct RawDispositif {
     #[serde(default)]
     pub mots_cles: Vec<String>,
     pub source: Option<S>,
+    pub source_date: Option<S>,
     pub verifie_le: Option<S>,
+    pub valable_jusqu_au: Option<S>,
+    /// A yearly call: what is said holds for the year of the latest date.
+    #[serde(default)]
+    pub appel_annuel: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,7 +213,12 @@ pub struct RawActeur {
     #[serde(default)]
     pub mots_cles: Vec<String>,
     pub source: Option<S>,
+    pub source_date: Option<S>,
     pub verifie_le: Option<S>,
+    pub valable_jusqu_au: Option<S>,
+    /// Département codes the actor serves (empty: everywhere).
+    #[serde(default)]
+    pub departements: Vec<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,6 +311,9 @@ pub struct RawStatut {
     #[serde(default)]
     pub synonymes: Vec<S>,
     pub source: Option<S>,
+    pub source_date: Option<S>,
+    pub verifie_le: Option<S>,
+    pub valable_jusqu_au: Option<S>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -362,4 +375,11 @@ pub struct RawChamp {
     #[serde(rename = "type")]
     pub kind: S,
     pub libelle: S,
+}
+
+/// `data/fraicheur.toml`: how old information may get before it is to be confirmed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FraicheurFile {
+    pub age_max_mois: Spanned<i64>,
 }

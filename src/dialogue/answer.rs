@@ -145,7 +145,13 @@ impl<'a> Turn<'a> {
                     self.accept_unknown(index, node);
                     return Some(true);
                 }
-                if let Some(yes) = parse::yes_no(v, folded) {
+                // The question shows "1. Oui 2. Non": a number answers it, not the node's choices.
+                let numbered = match folded.trim_matches(|c: char| !c.is_alphanumeric()) {
+                    "1" => Some(true),
+                    "2" => Some(false),
+                    _ => None,
+                };
+                if let Some(yes) = numbered.or_else(|| parse::yes_no(v, folded)) {
                     self.s.pending = None;
                     if yes {
                         self.accept(index, node, value.clone(), "");

@@ -469,8 +469,10 @@ impl<'a> Turn<'a> {
         };
         match node.propose? {
             Propose::PopulationCommune => commune.population.map(|p| Value::Number(i64::from(p))),
-            Propose::StatutsCommune => (!commune.statuts.is_empty())
-                .then(|| Value::Multi(commune.statuts.iter().map(|(s, _)| s.clone()).collect())),
+            Propose::StatutsCommune => {
+                let ids = listed_statuts(commune, node);
+                (!ids.is_empty()).then_some(Value::Multi(ids))
+            }
             Propose::AdressePlateforme => None,
         }
     }
@@ -480,11 +482,18 @@ impl<'a> Turn<'a> {
         match value {
             Value::Number(n) => args.push(("valeur", Arg::Text(format_number(*n)))),
             Value::Multi(v) => {
-                let names: Vec<String> = v
-                    .iter()
-                    .map(|s| self.content.catalogue.statut(s).map_or_else(|| s.clone(), |x| x.nom.clone()))
-                    .collect();
-                args.push(("valeur", Arg::Text(names.join(", "))));
+                // Which list says so, and of when: « D'après la liste de l'ANCT (août 2024) ».
+                if let Some(Value::Commune(insee)) = self.role_value(Role::Commune)
+                    && let Some(c) = self.content.communes.by_insee(insee)
+                {
+                    args.extend(crate::render::programme_args(self.content, &self.s.lang, c, v));
+                } else {
+                    let names: Vec<String> = v
+                        .iter()
+                        .map(|s| self.content.catalogue.statut(s).map_or_else(|| s.clone(), |x| x.nom.clone()))
+                        .collect();
+                    args.push(("valeur", Arg::Text(names.join(", "))));
+                }
             }
             Value::Text(t) => args.push(("valeur", Arg::Text(t.clone()))),
             _ => {}
@@ -733,4 +742,16 @@ mod tests {
         assert_eq!(why_not_request(&c, "pourquoi on a pas petites centralites"), Some("petites centralites"));
         assert_eq!(why_not_request(&c, "et les petites centralites, pourquoi pas ?"), Some("petites centralites"));
     }
+}
+
+/// The programmes the table lists for `commune` that `node` offers as choices, once each (the
+/// table also records France services or ORT, which the question does not ask about).
+pub(super) fn listed_statuts(commune: &crate::catalogue::Commune, node: &Node) -> Vec<String> {
+    let mut ids: Vec<String> = vec![];
+    for row in &commune.statuts {
+        if node.choices.iter().any(|c| c.value == row.statut) && !ids.contains(&row.statut) {
+            ids.push(row.statut.clone());
+        }
+    }
+    ids
 }

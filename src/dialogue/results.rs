@@ -2,7 +2,7 @@
 //! details of one result, and why a dispositif is not proposed.
 
 use super::engine::Turn;
-use super::model::{Role, Value};
+use super::model::{Dialogue, Propose, Role, Value};
 use super::parse::{AUCUN, NSP};
 use crate::catalogue::matching::{Echec, Profil, evaluate, top, top_financing};
 use crate::catalogue::{Dispositif, GUICHET_UNIQUE};
@@ -172,12 +172,24 @@ impl Turn<'_> {
     }
 
     pub(super) fn explain_statuts(&mut self) {
-        let (commune, connus) = match self.role_value(Role::Commune) {
+        // The programmes the status question offers are the ones explained and taken from data.
+        let dialogue: &Dialogue = self.dialogue;
+        let question = dialogue.nodes.iter().find(|n| n.propose == Some(Propose::StatutsCommune));
+        let offerts: Vec<String> = question
+            .map(|n| n.choices.iter().map(|c| c.value.clone()).filter(|v| self.content.catalogue.statut(v).is_some()))
+            .into_iter()
+            .flatten()
+            .collect();
+        let (commune, insee, connus) = match self.role_value(Role::Commune) {
             Some(Value::Commune(insee)) => match self.content.communes.by_insee(insee) {
-                Some(c) => (Some(c.nom.clone()), c.statuts.iter().map(|(s, _)| s.clone()).collect()),
-                None => (None, vec![]),
+                Some(c) => (
+                    Some(c.nom.clone()),
+                    Some(insee.clone()),
+                    question.map(|n| super::engine::listed_statuts(c, n)).unwrap_or_default(),
+                ),
+                None => (None, None, vec![]),
             },
-            _ => (None, vec![]),
+            _ => (None, None, vec![]),
         };
         if !connus.is_empty()
             && let Some(slot) = self.role_slot(Role::Programmes)
@@ -185,7 +197,7 @@ impl Turn<'_> {
             // The data knows: use it, the person may correct it with "retour".
             self.s.slots.insert(slot.to_owned(), Value::Multi(connus.clone()));
         }
-        self.out.push(Reply::Statuts { commune, connus });
+        self.out.push(Reply::Statuts { commune, insee, connus, offerts });
     }
 
     pub(super) fn details(&mut self, n: usize) {

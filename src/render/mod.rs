@@ -5,18 +5,25 @@
 //! ([`plain`] for the terminal and plain bodies). User text never reaches a renderer unescaped:
 //! the blocks hold content and messages only, and each format escapes what it prints.
 
+mod annotate;
 mod demande;
 pub mod discord;
 pub mod html;
 pub mod plain;
 
-use crate::catalogue::model::{Acteur, Dispositif};
+pub use annotate::{annotate, elsewhere};
+
+use crate::catalogue::freshness::Day;
+use crate::catalogue::model::{Acteur, Dates, Dispositif};
 use crate::catalogue::search::Doc;
-use crate::catalogue::{GUICHET_UNIQUE, Raison};
+use crate::catalogue::{Commune, GUICHET_UNIQUE, Raison};
 use crate::content::Content;
 use crate::dialogue::model::Label;
-use crate::i18n::{Arg, format_number};
+use crate::i18n::{Arg, Args, format_number};
 use crate::reply::{MatchView, Reply};
+
+/// Narrow no-break space: French typography puts one before « : ; ! ? ».
+const NNBSP: char = '\u{202f}';
 
 /// A line of a card: a label (may be empty) and a value, with its kind for links.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,11 +59,37 @@ pub enum Block {
 struct Ctx<'a> {
     content: &'a Content,
     lang: &'a str,
+    /// The person's commune is in this other département (a [`Reply::Context`] came first):
+    /// contacts of the Manche are replaced by their own préfecture.
+    ailleurs: Option<String>,
+    /// The day of the turn, when known: information to be confirmed on that day says so.
+    today: Option<Day>,
 }
 
 impl Ctx<'_> {
+    /// Message `id`, or its `-hors-manche` variant for a person from another département when
+    /// the locales have one (agents add a variant instead of a condition in code).
     fn msg(&self, id: &str, args: &[(&'static str, Arg)]) -> String {
-        self.content.locales.msg(self.lang, id, args)
+        let locales = &self.content.locales;
+        if self.ailleurs.is_some() {
+            let variant = format!("{id}-hors-manche");
+            if locales.has(self.lang, &variant) || locales.has(crate::i18n::REFERENCE, &variant) {
+                return locales.msg(self.lang, &variant, args);
+            }
+        }
+        locales.msg(self.lang, id, args)
+    }
+
+    /// Whether `a`'s contacts are not for this person (an actor of the Manche, for a person
+    /// from elsewhere).
+    fn not_theirs(&self, a: &Acteur) -> bool {
+        self.ailleurs.as_deref().is_some_and(|dep| !a.serves(dep))
+    }
+
+    /// Whether a text of the catalogue sends to the Manche's single entry point, which a person
+    /// from elsewhere must not be sent to.
+    fn sends_to_guichet(&self, text: &str) -> bool {
+        self.ailleurs.is_some() && guichet_email(self.content).is_some_and(|e| text.contains(e))
     }
 
     fn label(&self, l: &Label) -> String {
@@ -70,10 +103,14 @@ impl Ctx<'_> {
 /// Localises replies into blocks.
 #[must_use]
 pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
-    let cx = Ctx { content, lang };
+    let mut cx = Ctx { content, lang, ailleurs: None, today: None };
     let mut out = vec![];
     for r in replies {
         match r {
+            Reply::Context { elsewhere, today } => {
+                cx.ailleurs.clone_from(elsewhere);
+                cx.today = *today;
+            }
             Reply::Say { id, args } => out.push(Block::Para(cx.msg(id, args))),
             Reply::Ask { id, args, choices } => out.push(Block::Question {
                 text: cx.msg(id, args),
@@ -110,22 +147,23 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                     )));
                 }
             }
-            Reply::Statuts { commune, connus } => {
+            Reply::Statuts { commune, insee, connus, offerts } => {
                 let mut lines = vec![cx.msg("statuts-explication-titre", &[])];
-                for s in &content.catalogue.statuts {
-                    lines.push(format!("• {} : {}", s.nom, s.explication));
+                for id in offerts {
+                    if let Some(s) = content.catalogue.statut(id) {
+                        lines.push(format!("• {}{NNBSP}: {}", s.nom, s.explication));
+                    }
                 }
                 out.push(Block::Para(lines.join("\n")));
-                let commune = commune.clone().unwrap_or_else(|| "-".into());
-                if connus.is_empty() {
-                    out.push(Block::Para(cx.msg("statuts-aucun-connu", &[("commune", Arg::Text(commune))])));
-                } else {
-                    let names: Vec<String> =
-                        connus.iter().filter_map(|s| content.catalogue.statut(s)).map(|s| s.nom.clone()).collect();
-                    out.push(Block::Para(cx.msg(
-                        "statuts-connus",
-                        &[("commune", Arg::Text(commune)), ("statuts", Arg::Text(names.join(", ")))],
-                    )));
+                let name = commune.clone().unwrap_or_else(|| "-".into());
+                let listed = insee.as_deref().and_then(|i| content.communes.by_insee(i));
+                match listed {
+                    Some(c) if !connus.is_empty() => {
+                        let mut args: Args = vec![("commune", Arg::Text(name))];
+                        args.extend(programme_args(content, lang, c, connus));
+                        out.push(Block::Para(cx.msg("statuts-connus", &args)));
+                    }
+                    _ => out.push(Block::Para(cx.msg("statuts-aucun-connu", &[("commune", Arg::Text(name))]))),
                 }
             }
             Reply::VoirAussi(docs) => {
@@ -136,7 +174,7 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                         names.push(n);
                     }
                 }
-                out.push(Block::Para(cx.msg("question-voir-aussi", &[("liste", Arg::Text(names.join(" ; ")))])));
+                out.push(Block::Para(cx.msg("question-voir-aussi", &[("liste", Arg::Text(names.join("\u{202f}; ")))])));
             }
             Reply::Compris { items } => {
                 let parts: Vec<String> = items.iter().map(|(role, value)| understood(&cx, *role, value)).collect();
@@ -153,10 +191,15 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
             Reply::Demande(d) => demande::blocks(&cx, &mut out, d),
             Reply::HorsChamp { sujet } => {
                 if let Some(h) = content.catalogue.hors_champ.iter().find(|h| &h.id == sujet) {
-                    out.push(Block::Para(cx.msg(
-                        "hors-champ",
-                        &[("sujet", Arg::Text(h.nom.clone())), ("porte", Arg::Text(h.porte.clone()))],
-                    )));
+                    // A door of the Manche is not a door for a commune of elsewhere.
+                    let porte = if cx.ailleurs.is_some() && h.porte.contains("manche.gouv.fr") {
+                        cx.msg("porte-hors-manche", &[])
+                    } else {
+                        h.porte.clone()
+                    };
+                    out.push(Block::Para(
+                        cx.msg("hors-champ", &[("sujet", Arg::Text(h.nom.clone())), ("porte", Arg::Text(porte))]),
+                    ));
                 }
             }
         }
@@ -397,6 +440,9 @@ fn resultats(cx: &Ctx<'_>, out: &mut Vec<Block>, items: &[MatchView], autres: us
             lines.push(Field::Text(cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))])));
         }
         lines.push(Field::Text(cx.msg("resultat-contact", &[("contacts", Arg::Text(contact_line(cx, d)))])));
+        if expired(cx, &d.dates) {
+            lines.extend(date_line(cx, &d.dates).map(Field::Text));
+        }
         out.push(Block::Item { n: i + 1, title: d.nom.clone(), lines });
     }
     if autres > 0 {
@@ -412,6 +458,20 @@ fn resultats(cx: &Ctx<'_>, out: &mut Vec<Block>, items: &[MatchView], autres: us
         out.push(Block::Para(cx.msg("suite-financement", &[("liste", Arg::Text(names.join(", ")))])));
     }
     out.push(Block::Para(cx.msg("resultats-details-aide", &[])));
+    // Old information in the list: said once, dated by the oldest of it.
+    let max = cat.max_age_months;
+    let oldest = cx.today.and_then(|today| {
+        items
+            .iter()
+            .filter_map(|m| cat.dispositif(&m.dispositif))
+            .filter(|d| d.dates.to_confirm(today, max))
+            .filter_map(|d| d.dates.latest())
+            .min()
+    });
+    if let Some(oldest) = oldest {
+        let date = cx.content.locales.date(cx.lang, "date-de-mois-annee", &oldest.to_string());
+        out.push(Block::Para(cx.msg("a-confirmer-resultats", &[("date", Arg::Text(date))])));
+    }
     // A request can be forwarded from here, when the content has a dialogue that sends one (in
     // the Manche only: elsewhere the entry point is another préfecture).
     let forwards = cx
@@ -471,6 +531,13 @@ fn contact_line(cx: &Ctx<'_>, d: &Dispositif) -> String {
         let Some(a) = cx.content.catalogue.acteur(id) else {
             continue;
         };
+        if cx.not_theirs(a) {
+            let own = cx.msg("contact-hors-manche", &[]);
+            if !parts.contains(&own) {
+                parts.push(own);
+            }
+            continue;
+        }
         let site = a.contacts.iter().find(|s| s.telephone.is_some() || s.email.is_some());
         match site {
             Some(s) => {
@@ -483,7 +550,7 @@ fn contact_line(cx: &Ctx<'_>, d: &Dispositif) -> String {
             },
         }
     }
-    parts.join(" ; ")
+    parts.join("\u{202f}; ")
 }
 
 fn short_dispositif(cx: &Ctx<'_>, d: &Dispositif) -> Card {
@@ -495,10 +562,12 @@ fn short_dispositif(cx: &Ctx<'_>, d: &Dispositif) -> Card {
         lines.push(Field::Text(cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))])));
     }
     lines.push(Field::Text(cx.msg("resultat-contact", &[("contacts", Arg::Text(contact_line(cx, d)))])));
+    lines.extend(date_line(cx, &d.dates).map(Field::Text));
     Card { title: d.nom.clone(), lines }
 }
 
 fn details(cx: &Ctx<'_>, out: &mut Vec<Block>, d: &Dispositif) {
+    let mut elsewhere = false;
     let mut lines = vec![Field::Text(d.resume.clone())];
     if !d.details.is_empty() {
         lines.push(Field::Text(cx.msg("details-prestations", &[])));
@@ -511,18 +580,17 @@ fn details(cx: &Ctx<'_>, out: &mut Vec<Block>, d: &Dispositif) {
         lines.push(Field::Text(cx.msg("resultat-charge", &[("texte", Arg::Text(c.clone()))])));
     }
     if let Some(s) = &d.saisine {
-        lines.push(Field::Text(cx.msg("details-saisine", &[("texte", Arg::Text(s.clone()))])));
+        if cx.sends_to_guichet(s) {
+            lines.push(Field::Text(cx.msg("saisine-hors-manche", &[])));
+        } else {
+            lines.push(Field::Text(cx.msg("details-saisine", &[("texte", Arg::Text(s.clone()))])));
+        }
     }
     if d.regles_anct {
         lines.push(Field::Text(cx.msg("regles-anct", &[])));
     }
-    lines.push(Field::Text(cx.msg(
-        "details-source",
-        &[
-            ("source", Arg::Text(d.source.clone())),
-            ("date", Arg::Text(d.verifie_le.clone().unwrap_or_else(|| "-".into()))),
-        ],
-    )));
+    lines.push(Field::Text(cx.msg("details-source", &[("source", Arg::Text(d.source.clone()))])));
+    lines.extend(date_line(cx, &d.dates).map(Field::Text));
     out.push(Block::Card(Card { title: d.nom.clone(), lines }));
     let mut seen = vec![];
     for id in &d.contacts {
@@ -531,9 +599,94 @@ fn details(cx: &Ctx<'_>, out: &mut Vec<Block>, d: &Dispositif) {
         }
         seen.push(id);
         if let Some(a) = cx.content.catalogue.acteur(id) {
+            if cx.not_theirs(a) {
+                elsewhere = true;
+                continue;
+            }
             out.push(Block::Card(acteur_card(cx, a, false)));
         }
     }
+    if elsewhere {
+        out.push(Block::Para(cx.msg("guichet-hors-manche", &[])));
+    }
+}
+
+/// « Information de mars 2024. », or, when it is to be confirmed on the day of the turn, what
+/// to check: past its validity, a yearly call of another year, older than the allowed age.
+fn date_line(cx: &Ctx<'_>, dates: &Dates) -> Option<String> {
+    let locales = &cx.content.locales;
+    let since = dates.source_date.as_ref().or(dates.verifie_le.as_ref())?;
+    let mut date = locales.date(cx.lang, "date-de-mois-annee", since);
+    if let (Some(_), Some(v)) = (&dates.source_date, &dates.verifie_le) {
+        let verifie = locales.date(cx.lang, "date-mois-annee", v);
+        date = cx.msg("date-verifiee", &[("date", Arg::Text(date)), ("verifie", Arg::Text(verifie))]);
+    }
+    let mut args: Args = vec![("date", Arg::Text(date))];
+    let expired = cx.today.zip(dates.until()).filter(|(today, until)| today > until).map(|(_, until)| until);
+    let id = match (cx.today, expired) {
+        (Some(_), Some(_)) if dates.appel_annuel && dates.valable_jusqu_au.is_none() => "information-annuelle",
+        (Some(_), Some(until)) => {
+            args.push(("fin", Arg::Text(locales.date(cx.lang, "date-jour-mois-annee", &until.to_string()))));
+            "information-echue"
+        }
+        (Some(today), None) if dates.to_confirm(today, cx.content.catalogue.max_age_months) => {
+            "information-a-confirmer"
+        }
+        _ => "information",
+    };
+    Some(cx.msg(id, &args))
+}
+
+/// Whether a record shown on the day of the turn is past its validity (a line of its own in a
+/// result list).
+fn expired(cx: &Ctx<'_>, dates: &Dates) -> bool {
+    cx.today.zip(dates.until()).is_some_and(|(today, until)| today > until)
+}
+
+/// The single entry point's address, as the data gives it (the first email of the contacts of
+/// the `guichet-unique` record).
+fn guichet_email(content: &Content) -> Option<&str> {
+    let cat = &content.catalogue;
+    cat.dispositif(GUICHET_UNIQUE)?
+        .contacts
+        .iter()
+        .filter_map(|id| cat.acteur(id))
+        .flat_map(|a| &a.contacts)
+        .find_map(|s| s.email.as_deref())
+}
+
+/// Arguments saying in which programmes a commune is listed, by whom and since when: `nombre`,
+/// `valeur` (the names; with several, each with its list's date), `editeur`, `date`.
+#[must_use]
+pub fn programme_args(content: &Content, lang: &str, commune: &Commune, ids: &[String]) -> Args {
+    let locales = &content.locales;
+    let mut names = vec![];
+    let mut editeurs: Vec<String> = vec![];
+    let mut dates = vec![];
+    for id in ids {
+        let nom = content.catalogue.statut(id).map_or_else(|| id.clone(), |s| s.nom.clone());
+        match commune.statuts.iter().find(|r| &r.statut == id) {
+            Some(row) => {
+                if !editeurs.contains(&row.editeur) {
+                    editeurs.push(row.editeur.clone());
+                }
+                let date = locales.date(lang, "date-mois-annee", &row.source_date);
+                names.push(if ids.len() > 1 {
+                    locales.msg(lang, "programme-date", &[("nom", Arg::Text(nom)), ("date", Arg::Text(date.clone()))])
+                } else {
+                    nom
+                });
+                dates.push(date);
+            }
+            None => names.push(nom),
+        }
+    }
+    vec![
+        ("nombre", Arg::Number(i64::try_from(ids.len()).unwrap_or(0))),
+        ("valeur", Arg::Text(locales.join(lang, &names))),
+        ("editeur", Arg::Text(locales.join(lang, &editeurs))),
+        ("date", Arg::Text(dates.first().cloned().unwrap_or_default())),
+    ]
 }
 
 /// A contact card: name, then each site's lines. `full` adds domains and modalities.
@@ -549,13 +702,21 @@ fn acteur_card(cx: &Ctx<'_>, a: &Acteur, full: bool) -> Card {
         }
         lines.push(Field::Text(a.presentation.clone()));
         for (kind, text) in &a.interventions {
-            lines.push(Field::Text(format!("{} : {text}", cx.msg(&format!("ingenierie-{kind}"), &[]))));
+            if cx.sends_to_guichet(text) {
+                continue;
+            }
+            lines.push(Field::Text(format!("{}{NNBSP}: {text}", cx.msg(&format!("ingenierie-{kind}"), &[]))));
         }
+    }
+    if cx.not_theirs(a) {
+        // The Manche's contacts are not this person's: their own préfecture is.
+        lines.push(Field::Text(cx.msg("carte-hors-manche", &[])));
+        return Card { title, lines };
     }
     for s in &a.contacts {
         let mut head = s.libelle.clone();
         if let Some(addr) = &s.adresse {
-            head = format!("{head} : {addr}");
+            head = format!("{head}{NNBSP}: {addr}");
         }
         lines.push(Field::Text(head));
         if let Some(t) = &s.telephone {
@@ -574,8 +735,14 @@ fn acteur_card(cx: &Ctx<'_>, a: &Acteur, full: bool) -> Card {
     if a.is_incomplete() {
         lines.push(Field::Text(cx.msg("carte-contact-inconnu", &[("nom", Arg::Text(a.short_name().to_owned()))])));
     }
-    if full && let Some(m) = &a.modalites {
+    if full
+        && let Some(m) = &a.modalites
+        && !cx.sends_to_guichet(m)
+    {
         lines.push(Field::Text(cx.msg("carte-modalites", &[("texte", Arg::Text(m.clone()))])));
+    }
+    if full {
+        lines.extend(date_line(cx, &a.dates).map(Field::Text));
     }
     Card { title, lines }
 }

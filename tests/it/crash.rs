@@ -31,7 +31,8 @@ fn reference(script: &[&str], user: &str) -> (Vec<String>, Vec<Option<String>>) 
             conversation: "terminal".into(),
             text: (*text).into(),
             event_id: None,
-            now: 0,
+            // What the bot says of its information's age depends on the day: the chat's.
+            now: aiguilleur::adapters::now(),
             sent_at: None,
         };
         let r = bot.handle(&msg).unwrap();

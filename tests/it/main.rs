@@ -8,6 +8,7 @@ mod check;
 mod crash;
 #[cfg(feature = "discord")]
 mod discord;
+mod elsewhere;
 mod engine;
 mod eval;
 #[cfg(feature = "discord")]
@@ -18,6 +19,7 @@ mod hostile;
 mod matrix;
 #[cfg(feature = "matrix")]
 mod matrix_crash;
+mod programmes;
 mod questionnaire;
 #[cfg(feature = "matrix")]
 mod synapse;

@@ -30,6 +30,12 @@ pub fn content_with(overlay: &Path) -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the shipped content in a temporary root.
+pub fn content_copy() -> tempfile::TempDir {
+    let empty = tempfile::tempdir().unwrap();
+    content_with(empty.path())
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
