@@ -705,6 +705,18 @@ impl<'a> Turn<'a> {
     }
 }
 
+/// The programmes the table lists for `commune` that `node` offers as choices, once each (the
+/// table also records France services or ORT, which the question does not ask about).
+pub(super) fn listed_statuts(commune: &crate::catalogue::Commune, node: &Node) -> Vec<String> {
+    let mut ids: Vec<String> = vec![];
+    for row in &commune.statuts {
+        if node.choices.iter().any(|c| c.value == row.statut) && !ids.contains(&row.statut) {
+            ids.push(row.statut.clone());
+        }
+    }
+    ids
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -742,16 +754,4 @@ mod tests {
         assert_eq!(why_not_request(&c, "pourquoi on a pas petites centralites"), Some("petites centralites"));
         assert_eq!(why_not_request(&c, "et les petites centralites, pourquoi pas ?"), Some("petites centralites"));
     }
-}
-
-/// The programmes the table lists for `commune` that `node` offers as choices, once each (the
-/// table also records France services or ORT, which the question does not ask about).
-pub(super) fn listed_statuts(commune: &crate::catalogue::Commune, node: &Node) -> Vec<String> {
-    let mut ids: Vec<String> = vec![];
-    for row in &commune.statuts {
-        if node.choices.iter().any(|c| c.value == row.statut) && !ids.contains(&row.statut) {
-            ids.push(row.statut.clone());
-        }
-    }
-    ids
 }
