@@ -228,7 +228,8 @@ fn s1_with_buttons_survives_a_reconnect_and_a_restart() {
         let (text, msgs) = reply(&fake, since, DM, &turn);
         match turn.input.as_str() {
             "Carolles" => assert_eq!(last_question(&fake, DM).labels(), ["Oui", "Non"]),
-            "oui" => assert_eq!(last_question(&fake, DM).row_sizes(), [5]),
+            // Five programmes (PVD, ACV, Villages d'avenir, QPV, Territoires d'industrie), « aucun », « je ne sais pas ».
+            "oui" => assert_eq!(last_question(&fake, DM).row_sizes(), [5, 2]),
             "aucun" => {
                 // The theme question: 19 choices, rows of five buttons.
                 let q = last_question(&fake, DM);
@@ -350,12 +351,13 @@ fn s8_as_a_slash_command_in_a_server() {
     assert_eq!(fake.message(q.id).labels(), ["Oui", "Non"]);
     // The secretary answers by typing instead; then the old buttons are stale.
     fake.say(SALON, Some(GUILD), SECRETAIRE, &format!("<@{BOT_ID}> oui"));
+    // Saint-Lô is on the ANCT's Action cœur de ville list: the programme is proposed.
     fake.wait(10, "the programmes question", |s| {
         s.messages
             .iter()
             .rev()
             .find(|m| m.author == BOT_ID && m.channel == SALON && !m.ephemeral)
-            .filter(|m| m.content.contains("programmes"))
+            .filter(|m| m.content.contains("programme"))
             .map(|_| ())
     });
     let stale = fake.click(&q, Some(GUILD), SECRETAIRE, "Non");
@@ -366,12 +368,12 @@ fn s8_as_a_slash_command_in_a_server() {
     // /orienter goes on where the conversation is.
     let n = fake.message_count();
     fake.slash(SALON, Some(GUILD), SECRETAIRE, "orienter", &[]);
-    fake.wait(10, "where we were", |s| s.messages[n..].iter().find(|m| m.content.contains("programmes")).map(|_| ()));
+    fake.wait(10, "where we were", |s| s.messages[n..].iter().find(|m| m.content.contains("programme")).map(|_| ()));
     {
         let s = fake.state();
         let answers: Vec<&Msg> = s.messages[since..].iter().filter(|m| m.author == BOT_ID && !m.ephemeral).collect();
         assert!(answers.iter().all(|m| m.channel == SALON), "answered where it should not: {answers:?}");
-        let questions = answers.iter().filter(|m| m.content.contains("programmes")).count();
+        let questions = answers.iter().filter(|m| m.content.contains("programme")).count();
         assert_eq!(questions, 2, "the mentioned « oui », then /orienter, nothing else: {answers:?}");
     }
 

@@ -590,7 +590,7 @@ async fn story() {
             "Saint-Lô",
             "<a href=\"tel:+33233063900\">02 33 06 39 00</a>",
             "<a href=\"mailto:ddtm@manche.gouv.fr\">ddtm@manche.gouv.fr</a>",
-            "CHERBOURG",
+            "Cherbourg-en-Cotentin",
             "Coutances",
             "Avranches",
         ],
