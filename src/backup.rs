@@ -119,11 +119,8 @@ pub fn sauvegarde(db: &Path, dest: &Path) -> Result<Summary, BackupError> {
     let src = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     src.busy_timeout(BUSY_LIMIT)?;
     let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        dest.file_name().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
+    let tmp =
+        dir.join(format!(".{}.{}.tmp", dest.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
     let result = (|| {
         create_owner_only(&tmp).map_err(|e| BackupError::Io(e, tmp.clone()))?;
         let mut out = Connection::open(&tmp)?;

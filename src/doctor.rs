@@ -218,7 +218,8 @@ fn base(path: &Path) -> Ligne {
         }
     }
     let writable = (|| -> Result<i64, rusqlite::Error> {
-        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
         conn.busy_timeout(Duration::from_secs(5))?;
         // Takes the write lock and gives it back: proves writing works without writing.
         conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;")?;
@@ -229,7 +230,9 @@ fn base(path: &Path) -> Ligne {
         conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0))
     })();
     match writable {
-        Ok(n) => Ligne::ok(format!("base {shown} : accessible en écriture, lisible par son seul propriétaire ({n} conversation(s))")),
+        Ok(n) => Ligne::ok(format!(
+            "base {shown} : accessible en écriture, lisible par son seul propriétaire ({n} conversation(s))"
+        )),
         Err(e) => Ligne::echec(
             format!("base {shown} : inutilisable ({e})"),
             "vérifiez qu'elle appartient à l'utilisateur du bot et que son dossier lui est accessible en écriture ; \
@@ -263,7 +266,9 @@ fn secret_file(what: &str, file: &Path) -> Ligne {
         return Ligne::echec(format!("{what} : {e}"), format!("chmod 600 {shown}"));
     }
     match std::fs::read_to_string(file) {
-        Ok(t) if !t.trim().is_empty() => Ligne::ok(format!("{what} : fichier {shown}, lisible par son seul propriétaire")),
+        Ok(t) if !t.trim().is_empty() => {
+            Ligne::ok(format!("{what} : fichier {shown}, lisible par son seul propriétaire"))
+        }
         Ok(_) => Ligne::echec(format!("{what} : le fichier {shown} est vide"), "écrivez-y le secret"),
         Err(e) => Ligne::echec(
             format!("{what} : {shown} illisible ({e})"),
@@ -304,6 +309,11 @@ fn smtp() -> Ligne {
             };
             Ligne::ok(format!("SMTP {shown} répond ({banner} ; {tls})"))
         }
+        Err(e) if e.contains("certificate") => Ligne::echec(
+            format!("SMTP {shown} : {e}"),
+            "le certificat du serveur doit être valide pour ce nom et signé par une autorité connue de la machine \
+             (/etc/ssl/certs, ou le fichier désigné par SSL_CERT_FILE)",
+        ),
         Err(e) => Ligne::echec(
             format!("SMTP {shown} : {e}"),
             "ce port ne parle pas SMTP comme attendu : vérifiez le port et le schéma (smtp:// en clair ou STARTTLS, smtps:// en TLS implicite, souvent 465)",
@@ -571,7 +581,10 @@ mod matrix {
                 say(Ligne::ok(format!("serveur Matrix {base} joignable")));
             }
             Ok((status, _)) => {
-                say(Ligne::echec(format!("serveur Matrix {base} : réponse {status}, pas un serveur Matrix"), fix_reach));
+                say(Ligne::echec(
+                    format!("serveur Matrix {base} : réponse {status}, pas un serveur Matrix"),
+                    fix_reach,
+                ));
                 say(Ligne::echec("connexion Matrix non vérifiée (serveur injoignable)", "réglez d'abord le serveur"));
                 return;
             }
@@ -601,7 +614,10 @@ mod matrix {
             return;
         }
         let Some(password) = password else {
-            say(Ligne::echec("connexion Matrix non vérifiée : mot de passe absent", "donnez le mot de passe (voir plus haut)"));
+            say(Ligne::echec(
+                "connexion Matrix non vérifiée : mot de passe absent",
+                "donnez le mot de passe (voir plus haut)",
+            ));
             return;
         };
         let identifier = match &settings.login {
@@ -617,18 +633,20 @@ mod matrix {
                 let user = v["user_id"].as_str().unwrap_or("?").to_owned();
                 // The test device goes at once: nothing is left on the account.
                 let gone = match v["access_token"].as_str() {
-                    Some(t) => {
-                        post_json(&http, &format!("{base}/_matrix/client/v3/logout"), Some(t), &json!({}))
-                            .await
-                            .is_ok_and(|(s, _)| s == 200)
-                    }
+                    Some(t) => post_json(&http, &format!("{base}/_matrix/client/v3/logout"), Some(t), &json!({}))
+                        .await
+                        .is_ok_and(|(s, _)| s == 200),
                     None => false,
                 };
                 if gone {
-                    say(Ligne::ok(format!("connexion Matrix acceptée pour {user} (appareil de test aussitôt déconnecté)")));
+                    say(Ligne::ok(format!(
+                        "connexion Matrix acceptée pour {user} (appareil de test aussitôt déconnecté)"
+                    )));
                 } else {
                     say(Ligne::echec(
-                        format!("connexion Matrix acceptée pour {user}, mais l'appareil de test n'a pas pu être déconnecté"),
+                        format!(
+                            "connexion Matrix acceptée pour {user}, mais l'appareil de test n'a pas pu être déconnecté"
+                        ),
                         "supprimez l'appareil « aiguilleur doctor » de la liste des sessions du compte",
                     ));
                 }
@@ -651,9 +669,10 @@ mod matrix {
         let name = match (&settings.homeserver, &settings.login) {
             (Some(h), _) if h.starts_with("http://") || h.starts_with("https://") => return Ok(h.clone()),
             (Some(h), _) => h.clone(),
-            (None, Login::User(u)) => {
-                u.rsplit_once(':').map(|(_, s)| s.to_owned()).ok_or_else(|| format!("identifiant sans serveur : {u}"))?
-            }
+            (None, Login::User(u)) => u
+                .rsplit_once(':')
+                .map(|(_, s)| s.to_owned())
+                .ok_or_else(|| format!("identifiant sans serveur : {u}"))?,
             (None, Login::Email(_)) => return Err("aucun serveur donné".into()),
         };
         match get_json(http, &format!("https://{name}/.well-known/matrix/client"), None).await {
@@ -738,7 +757,10 @@ mod discord {
             ok.then(|| crate::config::read_secret("DISCORD_TOKEN", Some(&file)).ok()).flatten()
         };
         let Some(token) = token else {
-            say(Ligne::echec("jeton Discord non vérifié auprès de Discord (absent)", "donnez le jeton (voir plus haut)"));
+            say(Ligne::echec(
+                "jeton Discord non vérifié auprès de Discord (absent)",
+                "donnez le jeton (voir plus haut)",
+            ));
             return 1;
         };
         let mut http = HttpBuilder::new(token.trim());
@@ -759,7 +781,10 @@ mod discord {
                 format!("API Discord injoignable : {e}"),
                 "vérifiez l'accès à discord.com (pare-feu, mandataire)",
             )),
-            Err(_) => say(Ligne::echec("API Discord : pas de réponse en 10 s", "vérifiez l'accès à discord.com (pare-feu, mandataire)")),
+            Err(_) => say(Ligne::echec(
+                "API Discord : pas de réponse en 10 s",
+                "vérifiez l'accès à discord.com (pare-feu, mandataire)",
+            )),
         }
         1
     }

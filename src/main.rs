@@ -128,7 +128,11 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
     // These do not serve the content: no need to load it first.
     match &cli.command {
         Command::Doctor { config } => {
-            let opts = aiguilleur::doctor::Options { config: config.clone(), content_root: root.to_path_buf(), db: cli.db.clone() };
+            let opts = aiguilleur::doctor::Options {
+                config: config.clone(),
+                content_root: root.to_path_buf(),
+                db: cli.db.clone(),
+            };
             let failures = aiguilleur::doctor::run(&opts, &mut |l| println!("{l}"));
             if failures == 0 {
                 println!("Tout est prêt.");

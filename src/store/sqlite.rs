@@ -87,10 +87,19 @@ impl SqliteStore {
     }
 }
 
+/// Creates the file owner-only if it is absent, and makes it owner-only.
+///
+/// An existing base is never opened here: closing any descriptor of a database file drops every
+/// POSIX lock this process holds on it, including those of another connection in the middle of a
+/// transaction (SQLite's "how to corrupt" §2.2; found by the backup test's concurrent writers).
 #[cfg(unix)]
 pub(crate) fn create_owner_only(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)?;
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
 
