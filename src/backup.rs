@@ -81,14 +81,21 @@ pub fn lock_path(db: &Path) -> PathBuf {
     db.with_file_name(name)
 }
 
+/// Opens (or creates, empty) the lock file. Read-only is enough for `flock`, and the file holds
+/// nothing: it is readable by all (inside the owner-only data directory), so that one created by
+/// root for a restore does not lock the service's user out.
 fn open_lock(db: &Path) -> std::io::Result<File> {
     let path = lock_path(db);
+    match File::open(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        other => return other,
+    }
     let mut opts = OpenOptions::new();
     opts.create(true).truncate(false).write(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        opts.mode(0o644);
     }
     opts.open(path)
 }

@@ -141,7 +141,7 @@ fn backup_during_a_load_then_restore_to_an_equal_base() {
     let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(integrity, "ok");
     let mut in_copy = 0;
-    for w in 0..3 {
+    for (w, turns) in turns.iter().enumerate() {
         let n: i64 = conn
             .query_row("SELECT updated FROM sessions WHERE key = ?1", [format!("ops:w{w}")], |r| r.get(0))
             .unwrap_or(0);
@@ -149,7 +149,7 @@ fn backup_during_a_load_then_restore_to_an_equal_base() {
             .query_row("SELECT count(*) FROM handled_events WHERE user = ?1", [format!("w{w}")], |r| r.get(0))
             .unwrap();
         assert_eq!(n, events, "writer {w}: a torn snapshot");
-        assert!(n <= turns[w]);
+        assert!(n <= *turns);
         in_copy += n;
     }
     let sessions: i64 = conn.query_row("SELECT count(*) FROM sessions", [], |r| r.get(0)).unwrap();
@@ -205,7 +205,7 @@ fn containerfile_and_a_build_when_an_engine_works() {
     let froms = recipe.lines().filter(|l| l.starts_with("FROM ")).count();
     assert!(froms >= 2, "multi-stage");
     assert!(recipe.contains("COPY --from=build"));
-    let user = recipe.lines().filter_map(|l| l.strip_prefix("USER ")).last().expect("a USER line");
+    let user = recipe.lines().filter_map(|l| l.strip_prefix("USER ")).next_back().expect("a USER line");
     assert!(user != "root" && user != "0", "runs as {user}");
     assert!(recipe.contains("VOLUME [\"/var/lib/aiguilleur\", \"/etc/aiguilleur\"]"));
     assert!(recipe.contains("/usr/share/aiguilleur/dialogues"));
