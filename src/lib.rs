@@ -4,11 +4,13 @@
 //! a [`store`]; [`adapters`] connect transports. See `README.md` and `dialogues/LISEZMOI.md`.
 
 pub mod adapters;
+pub mod backup;
 pub mod bot;
 pub mod catalogue;
 pub mod config;
 pub mod content;
 pub mod dialogue;
+pub mod doctor;
 pub mod eval;
 pub mod export;
 #[doc(hidden)]

@@ -82,6 +82,22 @@ enum Command {
     /// ligne par collectivité et par élément, sans donnée personnelle.
     #[command(external_subcommand)]
     Questionnaire(Vec<String>),
+    /// Vérifie l'installation avant la mise en service : contenu, base, secrets, serveurs (✔/✘ et la correction).
+    Doctor {
+        /// Fichier de configuration (aiguilleur.toml).
+        #[arg(long, value_name = "FICHIER")]
+        config: Option<PathBuf>,
+    },
+    /// Sauvegarde la base des conversations (--db) dans FICHIER, même bot en marche.
+    Sauvegarde {
+        /// Fichier de la copie (remplacé s'il existe).
+        fichier: PathBuf,
+    },
+    /// Remplace la base des conversations (--db) par la sauvegarde FICHIER (bot arrêté).
+    Restaure {
+        /// Fichier d'une sauvegarde faite par `aiguilleur sauvegarde`.
+        fichier: PathBuf,
+    },
     /// Le bot sur Matrix / Tchap (configuration : fichier et variables d'environnement, voir le README).
     #[cfg(feature = "matrix")]
     Matrix {
@@ -151,6 +167,36 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
+    // These do not serve the content: no need to load it first.
+    match &cli.command {
+        Command::Doctor { config } => {
+            let opts = aiguilleur::doctor::Options {
+                config: config.clone(),
+                content_root: root.to_path_buf(),
+                db: cli.db.clone(),
+            };
+            let failures = aiguilleur::doctor::run(&opts, &mut |l| println!("{l}"));
+            if failures == 0 {
+                println!("Tout est prêt.");
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("{failures} vérification(s) en échec.");
+            return Ok(ExitCode::FAILURE);
+        }
+        Command::Sauvegarde { fichier } => {
+            let db = cli.db.clone().unwrap_or_else(default_db);
+            let s = aiguilleur::backup::sauvegarde(&db, fichier)?;
+            println!("Sauvegarde de {} dans {} : {s}.", db.display(), fichier.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Restaure { fichier } => {
+            let db = cli.db.clone().unwrap_or_else(default_db);
+            let s = aiguilleur::backup::restaure(fichier, &db)?;
+            println!("Base {} restaurée depuis {} : {s}.", db.display(), fichier.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     let loaded = content::load(root);
     match &cli.command {
         Command::Check { strict, date } => {
@@ -280,6 +326,7 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             print!("{out}");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Doctor { .. } | Command::Sauvegarde { .. } | Command::Restaure { .. } => unreachable!("handled above"),
         Command::TestDialogues { dir } => {
             let content = usable(loaded)?;
             let dir = dir.clone().unwrap_or_else(|| root.join("tests/conversations"));

@@ -117,10 +117,15 @@ pub fn load_with(root: &Path, overrides: &[(&str, &str)]) -> Loaded {
     loader.run()
 }
 
-/// The content directory to use when none is given: the project holding the binary (when run
-/// with `cargo run`), else the current directory.
+/// The content directory to use when none is given: the shipped content of an installed binary
+/// (`/usr/bin/aiguilleur` reads `/usr/share/aiguilleur`), else the project holding the binary (when
+/// run with `cargo run`), else the current directory.
 #[must_use]
 pub fn default_root() -> PathBuf {
+    let installed = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.parent()?.join("share/aiguilleur")));
+    if let Some(shared) = installed.filter(|d| d.join("dialogues").is_dir()) {
+        return shared;
+    }
     let built = Path::new(env!("CARGO_MANIFEST_DIR"));
     if built.join("dialogues").is_dir() {
         return built.to_path_buf();

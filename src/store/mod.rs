@@ -8,7 +8,8 @@ mod memory;
 mod sqlite;
 
 pub use memory::MemoryStore;
-pub use sqlite::SqliteStore;
+pub(crate) use sqlite::create_owner_only;
+pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::dialogue::Session;
 

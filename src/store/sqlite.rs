@@ -36,8 +36,15 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX outbox_created ON outbox(created);",
 ];
 
+/// How many migrations this build knows: a base with a higher `user_version` comes from a newer
+/// aiguilleur.
+pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
+
 pub struct SqliteStore {
     conn: Connection,
+    /// A shared lock on `<base>.lock`, held while the store is open: `aiguilleur restaure` takes it
+    /// exclusively, so it never overwrites the base of a running bot (see [`crate::backup`]).
+    _in_use: Option<std::fs::File>,
 }
 
 impl SqliteStore {
@@ -53,6 +60,8 @@ impl SqliteStore {
             }
             create_owner_only(path)?;
         }
+        // Taken before opening, so that a restore in progress finishes first.
+        let in_use = if memory { None } else { Some(crate::backup::lock_shared(path)?) };
         let conn = if memory { Connection::open_in_memory()? } else { Connection::open(path)? };
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         if !memory {
@@ -61,7 +70,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // Erased data is overwritten, not left in free pages (RGPD "oublie-moi").
         conn.pragma_update(None, "secure_delete", "ON")?;
-        let mut store = Self { conn };
+        let mut store = Self { conn, _in_use: in_use };
         store.migrate()?;
         Ok(store)
     }
@@ -78,15 +87,24 @@ impl SqliteStore {
     }
 }
 
+/// Creates the file owner-only if it is absent, and makes it owner-only.
+///
+/// An existing base is never opened here: closing any descriptor of a database file drops every
+/// POSIX lock this process holds on it, including those of another connection in the middle of a
+/// transaction (SQLite's "how to corrupt" §2.2; found by the backup test's concurrent writers).
 #[cfg(unix)]
-fn create_owner_only(path: &Path) -> std::io::Result<()> {
+pub(crate) fn create_owner_only(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-    std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)?;
+    match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
 }
 
 #[cfg(not(unix))]
-fn create_owner_only(_: &Path) -> std::io::Result<()> {
+pub(crate) fn create_owner_only(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
 

@@ -19,8 +19,11 @@ mod hostile;
 mod matrix;
 #[cfg(feature = "matrix")]
 mod matrix_crash;
+mod ops;
 mod programmes;
 mod questionnaire;
+#[cfg(all(feature = "matrix", feature = "discord"))]
+mod smtp_server;
 #[cfg(feature = "matrix")]
 mod synapse;
 mod transcripts;
