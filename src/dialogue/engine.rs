@@ -102,17 +102,19 @@ fn details_request(content: &Content, folded: &str) -> Option<usize> {
     super::parse::choice_number(v, rest)
 }
 
-/// "pourquoi pas X ?", "et X, pourquoi pas ?": the name X, without its leading small words.
+/// "pourquoi pas X ?", "et X, pourquoi pas ?": the name X, without its leading small words (the
+/// rest is kept as typed: it is quoted back when nothing matches).
 fn why_not_request<'t>(content: &Content, folded: &'t str) -> Option<&'t str> {
     let v = &content.vocab;
     let rest = v.strip_start(Groupe::PourquoiPas, folded).or_else(|| v.strip_end(Groupe::PourquoiPas, folded))?;
+    let mut name =
+        rest.trim().trim_end_matches(['?', '!', '.', ',', ';', ':']).trim_start_matches([',', ';', ':']).trim();
     // "et les petites centralités": the name starts at the first word that carries meaning.
-    let mut name = rest.trim_matches(|c: char| !c.is_alphanumeric());
-    while let Some(first) = name.split(|c: char| !c.is_alphanumeric()).next() {
-        if first.is_empty() || !(v.is_stop_word(first) || v.is(Groupe::Separateurs, first)) {
+    while let Some((first, tail)) = name.split_once(|c: char| c.is_whitespace() || c == '\'') {
+        if !(v.is_stop_word(first) || v.is(Groupe::Separateurs, first)) {
             break;
         }
-        name = name[first.len()..].trim_start_matches(|c: char| !c.is_alphanumeric());
+        name = tail.trim_start();
     }
     (!name.is_empty()).then_some(name)
 }
@@ -205,19 +207,24 @@ impl<'a> Turn<'a> {
     }
 
     /// The other dialogue that the message opens ("questionnaire COP", "leviers"), if any: the
-    /// whole message is one of its phrases, or holds one of several words.
+    /// whole message is one of its phrases, or a short message holds one of several words ("je
+    /// veux faire le questionnaire COP"); a long sentence that only mentions it is about
+    /// something else.
     fn trigger(&self, folded: &str) -> Option<&'a str> {
         let content: &'a Content = self.content;
         let t = folded.trim_matches(|c: char| !c.is_alphanumeric()).trim();
+        let length = crate::text::words(t).count();
         let mut ids: Vec<&'a String> = content.dialogues.keys().collect();
         ids.sort();
         ids.into_iter()
             .filter(|id| **id != self.s.dialogue)
             .find(|id| {
-                content.dialogues[*id]
-                    .declencheurs
-                    .iter()
-                    .any(|d| d == t || (d.contains(' ') && crate::text::contains_phrase(t, d)))
+                content.dialogues[*id].declencheurs.iter().any(|d| {
+                    d == t
+                        || (d.contains(' ')
+                            && length <= crate::text::words(d).count() + 3
+                            && crate::text::contains_phrase(t, d))
+                })
             })
             .map(String::as_str)
     }
@@ -508,9 +515,13 @@ impl<'a> Turn<'a> {
             Some(Value::Commune(insee)) => {
                 if let Some(c) = self.content.communes.by_insee(insee) {
                     args.push(("commune", Arg::Text(c.nom.clone())));
+                    args.push(("commune_connue", Arg::Text("oui".into())));
                 }
             }
-            Some(Value::Ailleurs { nom, .. }) => args.push(("commune", Arg::Text(nom.clone()))),
+            Some(Value::Ailleurs { nom, .. }) => {
+                args.push(("commune", Arg::Text(nom.clone())));
+                args.push(("commune_connue", Arg::Text("oui".into())));
+            }
             _ => {
                 args.push(("commune", Arg::Text("-".into())));
                 args.push(("commune_connue", Arg::Text("non".into())));
