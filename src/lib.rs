@@ -10,6 +10,7 @@ pub mod catalogue;
 pub mod config;
 pub mod content;
 pub mod dialogue;
+pub mod disk;
 pub mod doctor;
 pub mod eval;
 pub mod export;

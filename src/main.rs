@@ -156,7 +156,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let root = cli.content.clone().unwrap_or_else(content::default_root);
+    let root = cli.content.clone().unwrap_or_else(aiguilleur::disk::default_root);
     match run(&cli, &root) {
         Ok(code) => code,
         Err(e) => {

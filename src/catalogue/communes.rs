@@ -71,23 +71,11 @@ struct Outside {
 }
 
 impl Outside {
-    /// Parses `insee,nom,codes_postaux,departement,departement_nom` rows (header checked by the
-    /// loader); malformed rows are skipped.
-    fn parse(csv_text: &str) -> Self {
+    /// Indexes the communes outside the Manche (validated by the loader).
+    fn index(list: Vec<Ailleurs>) -> Self {
         let mut o = Self::default();
-        let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv_text.as_bytes());
-        for r in reader.records().flatten() {
-            if r.len() != 5 {
-                continue;
-            }
+        for a in list {
             let i = o.list.len();
-            let a = Ailleurs {
-                insee: r[0].to_owned(),
-                nom: r[1].to_owned(),
-                codes_postaux: r[2].split_whitespace().map(str::to_owned).collect(),
-                departement: r[3].to_owned(),
-                departement_nom: r[4].to_owned(),
-            };
             o.by_key.entry(name_key(&a.nom)).or_default().push(i);
             o.by_code.entry(a.insee.clone()).or_default().push(i);
             for cp in &a.codes_postaux {
@@ -105,10 +93,9 @@ impl Outside {
 #[derive(Debug, Clone, Default)]
 pub struct Communes {
     pub manche: Vec<Commune>,
-    /// The other communes of France, parsed on first use: most conversations never need them,
-    /// and reading 35 000 rows would dominate the content load.
-    ailleurs: std::sync::Arc<std::sync::OnceLock<Outside>>,
-    ailleurs_csv: std::sync::Arc<str>,
+    /// The other communes of France (read and checked with the rest of the content, so that
+    /// `check` reports their bad rows too).
+    ailleurs: std::sync::Arc<Outside>,
     keys: Vec<String>,
     by_key: HashMap<String, Vec<usize>>,
     by_insee: HashMap<String, usize>,
@@ -124,9 +111,8 @@ impl Communes {
     /// Builds the indexes. `anciennes` maps former commune names (communes déléguées) to the
     /// INSEE code of the commune they now belong to.
     #[must_use]
-    /// `ailleurs_csv` is the text of `communes-hors-manche.csv`, parsed on first need.
-    pub fn new(manche: Vec<Commune>, ailleurs_csv: &str, anciennes: &[(String, String)]) -> Self {
-        let mut c = Self { manche, ailleurs_csv: ailleurs_csv.into(), ..Self::default() };
+    pub fn new(manche: Vec<Commune>, ailleurs: Vec<Ailleurs>, anciennes: &[(String, String)]) -> Self {
+        let mut c = Self { manche, ailleurs: std::sync::Arc::new(Outside::index(ailleurs)), ..Self::default() };
         for (i, commune) in c.manche.iter().enumerate() {
             let key = name_key(&commune.nom);
             c.by_key.entry(key.clone()).or_default().push(i);
@@ -154,7 +140,13 @@ impl Communes {
     }
 
     fn outside(&self) -> &Outside {
-        self.ailleurs.get_or_init(|| Outside::parse(&self.ailleurs_csv))
+        &self.ailleurs
+    }
+
+    /// How many communes outside the Manche are known.
+    #[must_use]
+    pub fn ailleurs_len(&self) -> usize {
+        self.ailleurs.list.len()
     }
 
     /// A commune outside the Manche, by the index a [`Lookup::Outside`] gave.
@@ -407,7 +399,13 @@ mod tests {
                 commune("50002", "Saint-Jean-des-Champs", &["50320"], 1400),
                 commune("50003", "Ducey-Les Chéris", &["50220"], 3000),
             ],
-            "insee,nom,codes_postaux,departement,departement_nom\n35238,Rennes,35000 35200,35,Ille-et-Vilaine\n",
+            vec![Ailleurs {
+                insee: "35238".into(),
+                nom: "Rennes".into(),
+                codes_postaux: vec!["35000".into(), "35200".into()],
+                departement: "35".into(),
+                departement_nom: "Ille-et-Vilaine".into(),
+            }],
             &[("Percy".into(), "50393".into())],
         )
     }

@@ -8,6 +8,9 @@
 pub mod diag;
 mod load;
 mod raw;
+pub mod source;
+
+pub use source::Source;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -102,33 +105,24 @@ impl Loaded {
     }
 }
 
-/// Loads and validates the content under `root`.
+/// Loads and validates the content a [`Source`] holds; `root` only names it (for messages and
+/// [`Content::root`]). Does no I/O of its own: the source does.
+#[must_use]
+pub fn load_from(root: &Path, source: &dyn Source) -> Loaded {
+    load::Loader::new(root, source).run()
+}
+
+/// Loads and validates the content folder `root` on disk.
 #[must_use]
 pub fn load(root: &Path) -> Loaded {
-    load::Loader::new(root).run()
+    load_from(root, &crate::disk::Disk::new(root))
 }
 
 /// Like [`load`], with some files' text given in memory (relative path, text) instead of read
 /// from disk: for fuzzing the parsers and for previews of an edit.
 #[must_use]
 pub fn load_with(root: &Path, overrides: &[(&str, &str)]) -> Loaded {
-    let mut loader = load::Loader::new(root);
-    loader.overrides = overrides.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
-    loader.run()
-}
-
-/// The content directory to use when none is given: the shipped content of an installed binary
-/// (`/usr/bin/aiguilleur` reads `/usr/share/aiguilleur`), else the project holding the binary (when
-/// run with `cargo run`), else the current directory.
-#[must_use]
-pub fn default_root() -> PathBuf {
-    let installed = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.parent()?.join("share/aiguilleur")));
-    if let Some(shared) = installed.filter(|d| d.join("dialogues").is_dir()) {
-        return shared;
-    }
-    let built = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if built.join("dialogues").is_dir() {
-        return built.to_path_buf();
-    }
-    PathBuf::from(".")
+    let files: Vec<(String, String)> = overrides.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
+    let disk = crate::disk::Disk::new(root);
+    load_from(root, &source::Overlay { base: &disk, files: &files })
 }

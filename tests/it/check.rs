@@ -192,3 +192,8 @@ fn typography_before_colons_is_checked_in_what_the_bot_says() {
     let shipped = content::load(&root);
     assert!(!shipped.diagnostics.iter().any(|d| d.code == "T010"), "{:?}", shipped.diagnostics);
 }
+broken!(
+    commune_outside_the_manche_checked,
+    "commune-hors-manche-mal-ecrite",
+    "data/communes-hors-manche.csv:4:1: erreur[K003]"
+);

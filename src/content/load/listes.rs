@@ -5,15 +5,13 @@ use crate::catalogue::model::{Champ, ChampValeur, Element, Liste};
 use crate::content::diag::did_you_mean;
 use crate::content::raw;
 
-impl Loader {
+impl Loader<'_> {
     /// Reads every list; `known` are the ids an element's `dispositifs` may name.
     pub(super) fn listes(&mut self, known: &[&Defs]) -> Vec<Liste> {
         let mut out = vec![];
         let mut ids = Defs::new();
         // The folder is optional: content without questionnaires has none.
-        let present =
-            self.root.join("data/listes").is_dir() || self.overrides.iter().any(|(p, _)| p.starts_with("data/listes/"));
-        if !present {
+        if !self.source.is_dir("data/listes") {
             return out;
         }
         for rel in self.list("data/listes", ".toml") {

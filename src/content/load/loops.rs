@@ -9,7 +9,7 @@ use crate::content::diag::did_you_mean;
 use crate::content::raw;
 use crate::dialogue::model::{Action, Boucle, Filtre, Resume};
 
-impl Loader {
+impl Loader<'_> {
     /// The loop of a node, checked against the lists and the dialogue's nodes and slots.
     pub(super) fn loop_of(
         &mut self,

@@ -7,7 +7,7 @@ use crate::catalogue::model::{self as m, Besoin, HorsChamp};
 use crate::content::raw;
 use crate::text::fold;
 
-impl Loader {
+impl Loader<'_> {
     pub(super) fn besoins(&mut self, out: &mut Vec<Besoin>) -> Defs {
         let mut defs = Defs::new();
         let Some((file, f)) = self.parse::<raw::BesoinsFile>("data/besoins.toml") else {

@@ -10,7 +10,7 @@ use crate::content::raw;
 use crate::dialogue::model::{Action, AnswerKind, Node, Role, Roles};
 use crate::dialogue::parse::{AUCUN, NSP};
 
-impl Loader {
+impl Loader<'_> {
     /// The roles declared by a dialogue; `None` when one is wrong (diagnostics say why).
     pub(super) fn roles(
         &mut self,

@@ -11,7 +11,7 @@ use crate::text::fold;
 /// The vocabulary file, relative to the content root.
 pub const VOCABULAIRE: &str = "dialogues/vocabulaire.toml";
 
-impl Loader {
+impl Loader<'_> {
     /// Reads and validates the vocabulary. On errors the diagnostics say why and an empty
     /// vocabulary is returned (the content is refused anyway).
     pub(super) fn vocabulaire(&mut self) -> Vocabulaire {
