@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use aiguilleur::adapters::console;
 use aiguilleur::bot::Bot;
 use aiguilleur::catalogue::programmes;
 use aiguilleur::content::{self, Loaded};
+use aiguilleur::driver;
 use aiguilleur::store::SqliteStore;
 use clap::{Parser, Subcommand};
 
@@ -231,11 +233,12 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
         }
         Command::Chat => {
             let content = usable(loaded)?;
-            let db = cli.db.clone().unwrap_or_else(default_db);
+            let db = cli.db.clone().unwrap_or_else(|| driver::data_dir().join("aiguilleur.sqlite"));
             let store = SqliteStore::open(&db)?;
             let mut bot = Bot::new(content, store, &cli.lang).with_retention_days(cli.retention_days);
-            bot.purge_idle(aiguilleur::adapters::now())?;
-            aiguilleur::adapters::console::run(&mut bot)?;
+            bot.purge_idle(driver::now())?;
+            let driver = driver::Driver::new(bot, root.to_path_buf(), vec![console::user()]);
+            console::run(&driver)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { sessions, catalogue_size, detail } => {
@@ -341,8 +344,8 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
 
 /// What the long-running adapters start with.
 #[cfg(any(feature = "matrix", feature = "discord"))]
-fn common(cli: &Cli, root: &std::path::Path, loaded: Loaded) -> anyhow::Result<aiguilleur::adapters::Common> {
-    Ok(aiguilleur::adapters::Common {
+fn common(cli: &Cli, root: &std::path::Path, loaded: Loaded) -> anyhow::Result<driver::Common> {
+    Ok(driver::Common {
         content: usable(loaded)?,
         content_root: root.to_path_buf(),
         db: cli.db.clone(),
@@ -486,13 +489,4 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("aiguilleur-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
-}
-
-/// `$XDG_DATA_HOME/aiguilleur/aiguilleur.sqlite`, else `~/.local/share/…`, else the current dir.
-fn default_db() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("aiguilleur").join("aiguilleur.sqlite")
 }

@@ -592,9 +592,11 @@ fn a_reply_to_a_button_cut_off_by_a_crash_is_not_posted_twice() {
         (s.calls.iter().filter(sends).count() >= 2).then_some(())
     });
     fake.settle();
-    let s = fake.state();
-    assert_eq!(count(&s, DM, "programmes"), 1, "posted twice: {:#?}", bot_texts(&s, DM));
-    drop(s);
+    let (n, texts) = {
+        let s = fake.state();
+        (count(&s, DM, "programmes"), bot_texts(&s, DM))
+    };
+    assert_eq!(n, 1, "the reply to the click posted {n} times: {texts:#?}");
 
     // The conversation goes on where it was.
     fake.say(DM, None, MAIRE, "aucun");

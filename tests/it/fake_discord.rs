@@ -599,8 +599,9 @@ async fn http_conn(tcp: TcpStream, state: Arc<Mutex<State>>, gateway: String) {
         let (status, reply, delay) = {
             let mut s = state.lock().unwrap();
             s.calls.push(Call { method: method.clone(), path: path.clone(), body: body.clone(), authorized });
-            let delay =
-                s.slow.filter(|_| method == "POST" && (path.starts_with("/channels/") || path.starts_with("/webhooks/")));
+            let delay = s
+                .slow
+                .filter(|_| method == "POST" && (path.starts_with("/channels/") || path.starts_with("/webhooks/")));
             let (status, reply) = if authorized {
                 route(&mut s, &method, &path, &body, &gateway)
             } else {
