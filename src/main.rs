@@ -265,17 +265,11 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
         }
         #[cfg(feature = "matrix")]
         Command::Matrix { config } => {
-            let common = common(cli, root, loaded)?;
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            runtime.block_on(aiguilleur::adapters::matrix::run(common, config.clone()))?;
-            Ok(ExitCode::SUCCESS)
+            serve(cli, root, loaded, |c| aiguilleur::adapters::matrix::run(c, config.clone()))
         }
         #[cfg(feature = "discord")]
         Command::Discord { config } => {
-            let common = common(cli, root, loaded)?;
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            runtime.block_on(aiguilleur::adapters::discord::run(common, config.clone()))?;
-            Ok(ExitCode::SUCCESS)
+            serve(cli, root, loaded, |c| aiguilleur::adapters::discord::run(c, config.clone()))
         }
         Command::Eval { dir, detail, seuils, expliquer } => {
             let Some(mut content) = loaded.content else {
@@ -342,16 +336,23 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// What the long-running adapters start with.
-#[cfg(any(feature = "matrix", feature = "discord"))]
-fn common(cli: &Cli, root: &std::path::Path, loaded: Loaded) -> anyhow::Result<driver::Common> {
-    Ok(driver::Common {
+/// Runs a long-running transport, on a tokio runtime, until it stops.
+#[cfg(feature = "service")]
+fn serve<F: std::future::Future<Output = anyhow::Result<()>>>(
+    cli: &Cli,
+    root: &std::path::Path,
+    loaded: Loaded,
+    run: impl FnOnce(driver::Common) -> F,
+) -> anyhow::Result<ExitCode> {
+    let common = driver::Common {
         content: usable(loaded)?,
         content_root: root.to_path_buf(),
         db: cli.db.clone(),
         lang: cli.lang.clone(),
         retention_days: cli.retention_days,
-    })
+    };
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run(common))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The content, or the diagnostics and an error when it does not validate.

@@ -7,8 +7,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use crate::bot::Incoming;
-use crate::driver::{Driver, Message, RenderCx, Transport, now};
+use crate::driver::{Driver, Message, RenderCx, Transport};
 use crate::render::Block;
 
 /// The line that ends each reply when standard input is not a terminal.
@@ -40,16 +39,7 @@ pub fn user() -> String {
 
 /// The reply to `text` (or to the opening of the conversation), as text.
 fn say(driver: &Driver, text: &str, open: bool) -> String {
-    let incoming = Incoming {
-        transport: Console::NAME.into(),
-        user: user(),
-        conversation: "terminal".into(),
-        text: text.to_owned(),
-        event_id: None,
-        now: now(),
-        sent_at: None,
-    };
-    let msg = Message { incoming, dest: (), open, private: true };
+    let msg = Message::new(Console::NAME, &user(), "terminal", text.to_owned(), None, ()).opening(open).private(true);
     driver.accept(&Console, &msg).map(|out| out.env.body).unwrap_or_default()
 }
 

@@ -120,6 +120,36 @@ pub struct Message<D> {
     pub private: bool,
 }
 
+impl<D> Message<D> {
+    /// What `user` wrote in `conversation` on `transport` (event `event`), answered at `dest`;
+    /// received now, in a group conversation until [`Message::private`] says otherwise.
+    #[must_use]
+    pub fn new(transport: &str, user: &str, conversation: &str, text: String, event: Option<String>, dest: D) -> Self {
+        let (transport, user, conversation) = (transport.to_owned(), user.to_owned(), conversation.to_owned());
+        let incoming = Incoming { transport, user, conversation, text, event_id: event, now: now(), sent_at: None };
+        Self { incoming, dest, open: false, private: false }
+    }
+
+    /// Opens or resumes the conversation instead of answering the text.
+    #[must_use]
+    pub fn opening(self, open: bool) -> Self {
+        Self { open, ..self }
+    }
+
+    /// Whether only the person and the bot are in the conversation.
+    #[must_use]
+    pub fn private(self, private: bool) -> Self {
+        Self { private, ..self }
+    }
+
+    /// When the person sent it (seconds), if the platform says.
+    #[must_use]
+    pub fn sent_at(mut self, at: i64) -> Self {
+        self.incoming.sent_at = Some(at);
+        self
+    }
+}
+
 /// The transport-free half of the driver: turns, admin commands, the outbox.
 pub struct Driver {
     bot: SharedBot,
@@ -356,7 +386,6 @@ pub struct Common {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bot::Incoming;
 
     /// A transport that renders plain text, for the driver's own tests.
     struct Plain;
@@ -381,16 +410,9 @@ mod tests {
     }
 
     fn msg(user: &str, text: &str, event: &str, open: bool) -> Message<String> {
-        let incoming = Incoming {
-            transport: Plain::NAME.into(),
-            user: user.into(),
-            conversation: "salon".into(),
-            text: text.into(),
-            event_id: Some(event.into()),
-            now: 1000,
-            sent_at: None,
-        };
-        Message { incoming, dest: "salon".into(), open, private: true }
+        Message::new(Plain::NAME, user, "salon", text.into(), Some(event.into()), "salon".into())
+            .opening(open)
+            .private(true)
     }
 
     fn said(d: &Driver, m: &Message<String>) -> String {

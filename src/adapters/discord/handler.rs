@@ -20,8 +20,7 @@ use tracing::{debug, info, warn};
 
 use super::send::{self, Ack, Dest, Via};
 use super::{Discord, Svc};
-use crate::bot::Incoming;
-use crate::driver::{Message as Turn, Transport as _, now};
+use crate::driver::{Message as Turn, Transport as _};
 use crate::render::discord::{self as layout};
 
 /// How long an interaction waits for its reply before being deferred.
@@ -89,10 +88,11 @@ impl Svc {
         }
         let text = strip_mention(&msg.content, me);
         let open = text.trim().is_empty();
-        let mut incoming = incoming(msg.author.id, msg.channel_id, text, &msg.id.to_string());
-        incoming.sent_at = Some(msg.timestamp.unix_timestamp());
         let dest = Dest { channel: msg.channel_id.get(), reply_to: msg.guild_id.map(|_| msg.id.get()), via: None };
-        self.turn(&Turn { incoming, dest, open, private: msg.guild_id.is_none() }, None);
+        let msg = turn(msg.author.id, msg.channel_id, text, msg.id.get(), dest, msg.guild_id)
+            .opening(open)
+            .sent_at(msg.timestamp.unix_timestamp());
+        self.turn(&msg, None);
     }
 
     async fn on_command(self: &Arc<Self>, ctx: &Context, c: &CommandInteraction) {
@@ -117,10 +117,9 @@ impl Svc {
             }
         };
         let open = text.trim().is_empty();
-        let incoming = incoming(c.user.id, c.channel_id, text, &c.id.to_string());
         let via = Via::Command { id: c.id.get(), token: c.token.clone() };
         let dest = Dest { channel: c.channel_id.get(), reply_to: None, via: Some(via) };
-        let msg = Turn { incoming, dest, open, private: c.guild_id.is_none() };
+        let msg = turn(c.user.id, c.channel_id, text, c.id.get(), dest, c.guild_id).opening(open);
         self.interaction(ctx, c.id, &c.token, &msg, None).await;
     }
 
@@ -153,10 +152,9 @@ impl Svc {
             report(acknowledge().await);
             return;
         };
-        let incoming = incoming(c.user.id, c.channel_id, n.to_string(), &c.id.to_string());
         let via = Via::Click { id: c.id.get(), token: c.token.clone(), label: chosen_label(c, n) };
         let dest = Dest { channel: c.channel_id.get(), reply_to: None, via: Some(via) };
-        let msg = Turn { incoming, dest, open: false, private: c.guild_id.is_none() };
+        let msg = turn(c.user.id, c.channel_id, n.to_string(), c.id.get(), dest, c.guild_id);
         self.interaction(ctx, c.id, &c.token, &msg, Some(&clicked.turn)).await;
     }
 
@@ -259,16 +257,10 @@ impl EventHandler for Handler {
     }
 }
 
-fn incoming(user: UserId, channel: ChannelId, text: String, event: &str) -> Incoming {
-    Incoming {
-        transport: Discord::NAME.into(),
-        user: user.to_string(),
-        conversation: channel.to_string(),
-        text,
-        event_id: Some(event.to_owned()),
-        now: now(),
-        sent_at: None,
-    }
+/// What `user` wrote in `channel` (event `event`), answered at `dest`.
+fn turn(user: UserId, channel: ChannelId, text: String, event: u64, dest: Dest, guild: Option<GuildId>) -> Turn<Dest> {
+    let (user, channel) = (user.to_string(), channel.to_string());
+    Turn::new(Discord::NAME, &user, &channel, text, Some(event.to_string()), dest).private(guild.is_none())
 }
 
 /// Logs a failed call to Discord.
@@ -292,21 +284,12 @@ fn chosen_label(c: &ComponentInteraction, n: usize) -> String {
         _ => None,
     });
     let label = format!("✓ {}", found.unwrap_or(value));
-    short_to(&label, layout::limits::BUTTON_LABEL)
+    layout::shorten(&label, layout::limits::BUTTON_LABEL)
 }
 
 /// Command descriptions: at most 100 characters.
 fn short(s: &str) -> String {
-    short_to(s, 100)
-}
-
-fn short_to(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(max - 1).collect();
-    out.push('…');
-    out
+    layout::shorten(s, 100)
 }
 
 /// The text of a message without the mentions of the bot (`<@id>` or `<@!id>`).

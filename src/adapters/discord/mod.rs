@@ -12,7 +12,6 @@
 //! `MESSAGE_CONTENT` intent Discord still gives the text of direct messages and of messages that
 //! mention the bot, which is all the bot reads; interactions come whatever the intents.
 
-mod config;
 mod handler;
 mod send;
 
@@ -25,8 +24,7 @@ use anyhow::Context as _;
 use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, GuildId, Http, HttpBuilder};
 use tracing::{info, warn};
 
-pub use config::{DiscordConfig, Snowflake};
-
+use crate::config::discord::DiscordConfig;
 use crate::driver::service::{self, Service, Setup};
 use crate::driver::{Common, data_dir};
 

@@ -26,7 +26,7 @@ use matrix_sdk::store::RoomLoadSettings;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
-use super::config::{Login, Settings};
+use crate::config::matrix::{Login, Settings};
 use crate::config::{check_owner_only, owner_only_dir, write_owner_only};
 
 /// What `session.json` holds.

@@ -20,7 +20,8 @@ use matrix_sdk::ruma::serde::Raw;
 use tracing::{debug, info};
 
 use super::send::{Dest, Thread};
-use super::{Flags, Svc};
+use super::{Matrix, Svc};
+use crate::driver::{Message, Transport as _};
 
 /// How long an undecryptable event is retried before the person is asked to resend it.
 const UTD_GRACE: Duration = Duration::from_secs(5);
@@ -73,10 +74,9 @@ impl Svc {
             body = strip_mention(&body, names);
         }
         let thread = thread.or_else(|| group.then(|| Thread::Reply(m.event_id.clone())));
-        let dest = Dest { room: room.room_id().to_owned(), thread };
-        let sent_at = Some(i64::from(m.origin_server_ts.as_secs()));
-        let flags = Flags { group, sent_at, ..Flags::default() };
-        if !self.turn(dest, m.sender.as_str(), body, m.event_id.to_string(), flags) {
+        let (dest, room_id) = (Dest { room: room.room_id().to_owned(), thread }, room.room_id().as_str());
+        let msg = Message::new(Matrix::NAME, m.sender.as_str(), room_id, body, Some(m.event_id.to_string()), dest);
+        if !self.submit(&msg.private(!group).sent_at(i64::from(m.origin_server_ts.as_secs()))) {
             debug!(salon = %room.room_id(), evenement = %m.event_id, "déjà traité");
         }
     }

@@ -4,7 +4,6 @@
 //! events with an HTML and a plain body. What every transport shares (the durable reply, one lane
 //! per room, retries, admin commands, start and stop) is the driver's ([`crate::driver`]). The
 //! pieces:
-//! - [`config`]: the `[matrix]` section, the environment, the invite allow-list;
 //! - [`login`]: first login or restored session (same device every start), cross-signing and
 //!   recovery key;
 //! - [`sync`]: our own `sync_once` loop (no one-second pause between long-polls), with backoff,
@@ -18,7 +17,6 @@
 //!
 //! Nothing here decides what the bot says: that is the dialogue's job.
 
-pub mod config;
 mod login;
 mod messages;
 mod rooms;
@@ -36,10 +34,9 @@ use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
-use crate::bot::Incoming;
+use crate::config::matrix::{Access, FileConfig, Settings};
+use crate::driver::Common;
 use crate::driver::service::{self, Failure, Service, Setup, Tasks};
-use crate::driver::{Common, Message, Transport as _, now};
-use config::{Access, FileConfig, Settings};
 
 /// The Matrix transport: the client and what the adapter remembers between events.
 pub struct Matrix {
@@ -125,34 +122,6 @@ async fn own_display_name(client: &Client, wanted: Option<&str>) -> Option<Strin
         },
         _ => current,
     }
-}
-
-impl Svc {
-    /// Hands a person's message (or the opening of a conversation) to the driver; the reply goes
-    /// to `dest`. Whether there was anything to answer (false: an event already handled).
-    fn turn(self: &Arc<Self>, dest: send::Dest, user: &str, text: String, event: String, flags: Flags) -> bool {
-        let incoming = Incoming {
-            transport: Matrix::NAME.into(),
-            user: user.to_owned(),
-            conversation: dest.room.to_string(),
-            text,
-            event_id: Some(event),
-            now: now(),
-            sent_at: flags.sent_at,
-        };
-        self.submit(&Message { incoming, dest, open: flags.open, private: !flags.group })
-    }
-}
-
-/// How a message reaches the driver.
-#[derive(Clone, Copy, Default)]
-struct Flags {
-    /// Open the conversation (an invite accepted).
-    open: bool,
-    /// A room of more than two members.
-    group: bool,
-    /// When it was sent (seconds).
-    sent_at: Option<i64>,
 }
 
 /// What a failed request means for the driver: wait what the server says (`M_LIMIT_EXCEEDED`),

@@ -15,8 +15,9 @@ use matrix_sdk::{Room, RoomMemberships, RoomState};
 use tracing::{debug, info, warn};
 
 use super::send::Dest;
-use super::{Flags, Svc, failure};
+use super::{Matrix, Svc, failure};
 use crate::driver::service::{Failure, Policy, retry};
+use crate::driver::{Message, Transport as _};
 
 /// How long the bot keeps trying to join after an invite.
 const JOIN_FOR: Duration = Duration::from_secs(120);
@@ -108,9 +109,10 @@ impl Svc {
             return;
         }
         // A synthetic event id: a replayed invite never greets twice.
-        let dest = Dest { room: room_id.clone(), thread: None };
-        let flags = Flags { open: true, ..Flags::default() };
-        self.turn(dest, inviter.as_str(), String::new(), format!("accueil:{room_id}"), flags);
+        let (dest, event) = (Dest { room: room_id.clone(), thread: None }, Some(format!("accueil:{room_id}")));
+        self.submit(
+            &Message::new(Matrix::NAME, inviter.as_str(), room_id.as_str(), String::new(), event, dest).opening(true),
+        );
     }
 
     /// Leaves a room where nobody else is joined (the person left the conversation).

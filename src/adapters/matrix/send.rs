@@ -20,11 +20,7 @@ use tokio::sync::oneshot;
 use super::{Matrix, failure};
 use crate::driver::service::{Deliver, Failure};
 use crate::driver::{Outgoing, RenderCx, Transport};
-use crate::render::{Block, html, plain};
-
-/// Above this (HTML plus plain, in bytes) a reply is split over several messages; Matrix events
-/// are limited to 64 KiB in all.
-const MAX_BODY: usize = 24_000;
+use crate::render::{Block, html};
 
 /// Where a reply goes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,7 +47,7 @@ impl Transport for Matrix {
     type Body = Vec<(String, String)>;
 
     fn render(&self, blocks: &[Block], _: &RenderCx<'_>) -> Self::Body {
-        parts(blocks)
+        html::notices(blocks)
     }
 
     fn lane(dest: &Dest) -> String {
@@ -95,27 +91,6 @@ fn typing(room: Room, delay: Duration) -> oneshot::Sender<()> {
     done
 }
 
-/// The plain and HTML bodies of the notices carrying `blocks`: usually one, several when the
-/// reply is very long.
-fn parts(blocks: &[Block]) -> Vec<(String, String)> {
-    let mut groups: Vec<&[Block]> = vec![];
-    let mut start = 0;
-    let mut size = 0;
-    for (i, b) in blocks.iter().enumerate() {
-        let s = block_size(b);
-        if i > start && size + s > MAX_BODY {
-            groups.push(&blocks[start..i]);
-            start = i;
-            size = 0;
-        }
-        size += s;
-    }
-    if start < blocks.len() {
-        groups.push(&blocks[start..]);
-    }
-    groups.into_iter().map(|g| (plain::plain(g), html::html(g))).collect()
-}
-
 fn content(plain: &str, html: &str, thread: Option<&Thread>) -> RoomMessageEventContent {
     let mut content = RoomMessageEventContent::notice_html(plain, html);
     content.mentions = Some(Mentions::new());
@@ -128,17 +103,6 @@ fn content(plain: &str, html: &str, thread: Option<&Thread>) -> RoomMessageEvent
     content
 }
 
-/// A generous estimate of a block's HTML plus plain size.
-fn block_size(b: &Block) -> usize {
-    let text = match b {
-        Block::Para(t) => t.len(),
-        Block::Question { text, choices } => text.len() + choices.iter().map(|(_, l, _)| l.len() + 16).sum::<usize>(),
-        Block::Item { title, lines, .. } => title.len() + lines.len() * 200,
-        Block::Card(c) => c.title.len() + c.lines.len() * 200,
-    };
-    text * 3 + 64
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,10 +110,10 @@ mod tests {
     #[test]
     fn long_replies_are_split_in_order() {
         let blocks: Vec<Block> = (0..40).map(|i| Block::Para(format!("{i} {}", "x".repeat(1000)))).collect();
-        let out: Vec<_> = parts(&blocks).iter().map(|(p, h)| content(p, h, None)).collect();
+        let out: Vec<_> = html::notices(&blocks).iter().map(|(p, h)| content(p, h, None)).collect();
         assert!(out.len() > 1);
         let all: String = out.iter().map(|c| c.body().to_owned()).collect::<Vec<_>>().join("\n\n");
-        assert_eq!(all, plain::plain(&blocks));
+        assert_eq!(all, crate::render::plain::plain(&blocks));
         assert!(out.iter().all(
             |c| c.msgtype() == "m.notice" && c.mentions.as_ref().is_some_and(|m| m.user_ids.is_empty() && !m.room)
         ));
@@ -163,7 +127,7 @@ mod tests {
             Dest { room: "!r:x".try_into().unwrap(), thread: Some(Thread::InThread { root: root.clone(), latest }) };
         // As the store keeps it, and back.
         let dest: Dest = serde_json::from_str(&serde_json::to_string(&dest).unwrap()).unwrap();
-        let parts = parts(&[Block::Para("ok".into())]);
+        let parts = html::notices(&[Block::Para("ok".into())]);
         let out = content(&parts[0].0, &parts[0].1, dest.thread.as_ref());
         match &out.relates_to {
             Some(Relation::Thread(t)) => assert_eq!(t.event_id, root),

@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn example_config_reads() {
-        let text = include_str!("../../../aiguilleur.example.toml");
+        let text = include_str!("../../aiguilleur.example.toml");
         let f = toml::from_str::<FileConfig>(text).unwrap().matrix;
         let s = Settings::resolve(f, &env(&[]), None).unwrap();
         assert_eq!(s.login, Login::Email("aiguilleur@manche.gouv.fr".into()));

@@ -1,7 +1,14 @@
-//! Configuration files and secrets for the long-running adapters.
+//! The configuration file (`aiguilleur.toml`) and secrets of the long-running transports: one
+//! section per transport ([`matrix`], [`discord`]), each with the environment variables that
+//! override it, resolved here so that the adapters only deal with their platform.
 //!
 //! Secrets (passwords, tokens) come from an environment variable or from a file readable by its
 //! owner only; never from the command line, never logged.
+
+#[cfg(feature = "discord")]
+pub mod discord;
+#[cfg(feature = "matrix")]
+pub mod matrix;
 
 use std::path::{Path, PathBuf};
 
