@@ -86,18 +86,18 @@ impl Deliver for Discord {
 impl Discord {
     async fn send(&self, http: &Http, out: &Outgoing<Self>) -> Result<(), Failure> {
         let (dest, body) = (&out.env.dest, &out.env.body);
-        let ack = dest
-            .via
-            .as_ref()
-            .and_then(|v| self.acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&v.id()).cloned());
+        let ack = dest.via.as_ref().and_then(|v| {
+            self.acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&v.id()).cloned()
+        });
+        // Held while the interaction is answered, so that its timer does not defer it meanwhile.
+        let mut held = match ack {
+            Some(a) => Some(a.lock_owned().await),
+            None => None,
+        };
         // Without an acknowledgement in memory (a reply sent again after a restart), the
         // interaction is not answered again: a command's response is edited, a click's not touched.
-        let mut state = match &ack {
-            Some(a) => a.lock().await.to_owned(),
-            None => Ack::Deferred,
-        };
-        let mut from = 0;
-        match &dest.via {
+        let state = held.as_deref().copied().unwrap_or(Ack::Deferred);
+        let from = match &dest.via {
             Some(Via::Command { id, token }) if !body.is_empty() => {
                 let answered = if state == Ack::Fresh {
                     let first = CreateInteractionResponse::Message(response(&body[0]));
@@ -106,24 +106,30 @@ impl Discord {
                     edit(&body[0]).execute(http, token).await.map(|_| ())
                 };
                 match answered.map_err(|e| failure(&e)) {
-                    Ok(()) => from = 1,
-                    Err(f @ Failure::Transient { .. }) => return Err(f),
-                    Err(f) => debug!("réponse à la commande impossible ({f}) : message ordinaire"),
+                    Ok(()) => 1,
+                    Err(f @ Failure::Transient { .. }) => {
+                        // It may have arrived: the next try edits it rather than answer again.
+                        if let Some(h) = held.as_mut() {
+                            **h = Ack::Deferred;
+                        }
+                        return Err(f);
+                    }
+                    Err(f) => {
+                        debug!("réponse à la commande impossible ({f}) : message ordinaire");
+                        0
+                    }
                 }
-                state = Ack::Done;
             }
-            Some(Via::Click { id, token, label }) if ack.is_some() => {
-                let done = answered(label);
+            Some(Via::Click { id, token, label }) if held.is_some() => {
                 let shown = match state {
                     Ack::Fresh => {
-                        CreateInteractionResponse::UpdateMessage(
-                            CreateInteractionResponseMessage::new().components(done),
-                        )
-                        .execute(http, (InteractionId::new(*id), token))
-                        .await
+                        let update = CreateInteractionResponseMessage::new().components(answered(label));
+                        let update = CreateInteractionResponse::UpdateMessage(update);
+                        update.execute(http, (InteractionId::new(*id), token)).await
                     }
                     Ack::Deferred => {
-                        EditInteractionResponse::new().components(done).execute(http, token).await.map(|_| ())
+                        let edit = EditInteractionResponse::new().components(answered(label));
+                        edit.execute(http, token).await.map(|_| ())
                     }
                     Ack::Done => Ok(()),
                 };
@@ -131,13 +137,14 @@ impl Discord {
                 if let Err(e) = shown {
                     debug!("choix non affiché sur la question : {e}");
                 }
-                state = Ack::Done;
+                0
             }
-            _ => {}
+            _ => 0,
+        };
+        if let Some(h) = held.as_mut() {
+            **h = Ack::Done;
         }
-        if let Some(a) = &ack {
-            *a.lock().await = state;
-        }
+        drop(held);
         for (i, m) in body.iter().enumerate().skip(from) {
             let mut b = message(m).nonce(Nonce::String(format!("{}-{i}", out.env.key))).enforce_nonce(true);
             if let (0, Some(id)) = (i, dest.reply_to) {

@@ -21,6 +21,7 @@ use tracing::{debug, info};
 
 use super::send::{Dest, Thread};
 use super::{Matrix, Svc};
+use crate::driver::service::{Failure, Policy, retry};
 use crate::driver::{Message, Transport as _};
 
 /// How long an undecryptable event is retried before the person is asked to resend it.
@@ -87,16 +88,17 @@ impl Svc {
         let retrying = self.transport().retrying.guard();
         self.tasks().spawn(async move {
             let _retrying = retrying;
-            let started = Instant::now();
-            while started.elapsed() < UTD_GRACE {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                if let Ok(event) = room.decrypt_event(&raw, None).await
-                    && !event.kind.is_utd()
-                {
-                    debug!(salon = %room.room_id(), "message déchiffré après un nouvel essai");
-                    this.on_event(&room, event.kind.raw());
-                    return;
+            let policy = Policy { max_delay: Duration::from_millis(500), total: Some(UTD_GRACE), times: None };
+            let decrypt = || async {
+                match room.decrypt_event(&raw, None).await {
+                    Ok(event) if !event.kind.is_utd() => Ok(event),
+                    _ => Err(Failure::transient("toujours indéchiffrable")),
                 }
+            };
+            if let Ok(event) = retry(policy, decrypt, |_, _| {}).await {
+                debug!(salon = %room.room_id(), "message déchiffré après un nouvel essai");
+                this.on_event(&room, event.kind.raw());
+                return;
             }
             // In a group room the message may not even be for the bot: no notice there.
             if room.joined_members_count() > 2 {
