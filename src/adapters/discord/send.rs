@@ -86,9 +86,10 @@ impl Deliver for Discord {
 impl Discord {
     async fn send(&self, http: &Http, out: &Outgoing<Self>) -> Result<(), Failure> {
         let (dest, body) = (&out.env.dest, &out.env.body);
-        let ack = dest.via.as_ref().and_then(|v| {
-            self.acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&v.id()).cloned()
-        });
+        let ack = dest
+            .via
+            .as_ref()
+            .and_then(|v| self.acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&v.id()).cloned());
         // Held while the interaction is answered, so that its timer does not defer it meanwhile.
         let mut held = match ack {
             Some(a) => Some(a.lock_owned().await),
