@@ -604,3 +604,25 @@ fn a_reply_to_a_button_cut_off_by_a_crash_is_not_posted_twice() {
     assert_never_pings(&fake);
     drop(bot);
 }
+
+/// Admin commands in a direct message: `!aide` lists them for an admin; anyone else typing one is
+/// told, politely, that it is not for them, and their conversation is not touched.
+#[test]
+fn admin_commands_for_admins_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start();
+    let _bot = Bot::start(&fake, dir.path());
+    fake.wait_ready(1);
+    let n = fake.message_count();
+    fake.say(DM, None, SECRETAIRE, "!aide");
+    let help = fake.wait(10, "the list of commands", |s| {
+        s.messages[n..].iter().find(|m| m.author == BOT_ID && m.content.contains("!recharger")).cloned()
+    });
+    assert!(help.content.contains("!aide"), "{}", help.content);
+    let n = fake.message_count();
+    fake.say(DM, None, MAIRE, "!recharger");
+    let refusal = fake.wait(10, "the refusal", |s| s.messages[n..].iter().find(|m| m.author == BOT_ID).cloned());
+    assert!(refusal.content.contains("réservée aux administrateurs"), "{}", refusal.content);
+    assert!(!refusal.content.contains("Contenu rechargé") && !refusal.content.contains("Rien n'a changé"));
+    assert_never_pings(&fake);
+}
