@@ -233,7 +233,7 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
         }
         Command::Chat => {
             let content = usable(loaded)?;
-            let db = cli.db.clone().unwrap_or_else(|| driver::data_dir().join("aiguilleur.sqlite"));
+            let db = cli.db.clone().unwrap_or_else(default_db);
             let store = SqliteStore::open(&db)?;
             let mut bot = Bot::new(content, store, &cli.lang).with_retention_days(cli.retention_days);
             bot.purge_idle(driver::now())?;
@@ -490,4 +490,9 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("aiguilleur-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
+}
+
+/// The chat's database: `aiguilleur.sqlite` in the data directory.
+fn default_db() -> PathBuf {
+    driver::data_dir().join("aiguilleur.sqlite")
 }

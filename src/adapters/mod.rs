@@ -8,3 +8,5 @@ pub mod console;
 pub mod discord;
 #[cfg(feature = "matrix")]
 pub mod matrix;
+
+pub use crate::driver::now;
