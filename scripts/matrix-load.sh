@@ -13,7 +13,7 @@
 #      secret partagé, limites de débit levées comme dans tests/it/synapse.rs), SANS chiffrement
 #      par défaut : les salons de la mesure sont en clair, les deux bots suivent le même chemin ;
 #   3. démarre le bot (target/release/aiguilleur s'il connaît `matrix`, sinon target/debug/, et
-#      `cargo build --release` si aucun ne convient) et le bot d'écho scripts/nio_echo_bot.py ;
+#      `cargo build --release --features matrix` si aucun ne convient) et le bot d'écho scripts/nio_echo_bot.py ;
 #   4. lance scripts/matrix_load.py : N utilisateurs, chacun dans son salon direct, parlent en
 #      même temps au bot (« bonjour », « Genêts », « oui », « aucun », « centre-bourg ») et mesurent
 #      le temps entre l'envoi et la réponse, lue par leur propre /sync ; puis la même chose avec
@@ -82,8 +82,8 @@ for candidate in "$ROOT/target/release/aiguilleur" "$ROOT/target/debug/aiguilleu
     [[ -x $candidate ]] && echo "(ignoré : $candidate ne connaît pas \`matrix\`, binaire ancien)"
 done
 if [[ -z $AIGUILLEUR ]]; then
-    echo "Aucun binaire avec \`matrix\` : cargo build --release…"
-    cargo build --release --quiet
+    echo "Aucun binaire avec \`matrix\` : cargo build --release --features matrix…"
+    cargo build --release --quiet --features matrix
     AIGUILLEUR=$ROOT/target/release/aiguilleur
 fi
 echo "Bot : $AIGUILLEUR"

@@ -43,7 +43,7 @@ fi
 sed -i "s/^  - port: .*/  - port: $PORT/; s|^public_baseurl: .*|public_baseurl: 'http://127.0.0.1:$PORT/'|" "$DIR/homeserver.yaml"
 
 echo "Compilation du bot…"
-cargo build --quiet
+cargo build --quiet --features matrix
 
 "$PY" -m synapse.app.homeserver -c "$DIR/homeserver.yaml" >> "$DIR/synapse.out" 2>&1 &
 SYNAPSE=$!

@@ -108,7 +108,16 @@ impl<S: Store> Bot<S> {
     /// # Errors
     /// When the store fails; the adapter then says so in a generic message and logs the detail.
     pub fn handle(&mut self, msg: &Incoming) -> Result<Vec<Reply>, StoreError> {
-        Ok(self.turn(msg, None)?.0)
+        Ok(self.turn(msg, false, None)?.0)
+    }
+
+    /// Opens the conversation (the person asked to start, or came back): a newcomer is
+    /// welcomed, anyone else is shown where they were. `msg.text` is not read.
+    ///
+    /// # Errors
+    /// When the store fails.
+    pub fn open(&mut self, msg: &Incoming) -> Result<Vec<Reply>, StoreError> {
+        Ok(self.turn(msg, true, None)?.0)
     }
 
     /// Handles one message, and keeps its reply in the store, in the same transaction as the
@@ -120,10 +129,23 @@ impl<S: Store> Bot<S> {
     /// # Errors
     /// When the store fails; then nothing is written.
     pub fn handle_durable(&mut self, msg: &Incoming, pack: Pack<'_>) -> Result<Option<Pending>, StoreError> {
-        Ok(self.turn(msg, Some(pack))?.1)
+        Ok(self.turn(msg, false, Some(pack))?.1)
     }
 
-    fn turn(&mut self, msg: &Incoming, pack: Option<Pack<'_>>) -> Result<(Vec<Reply>, Option<Pending>), StoreError> {
+    /// [`Bot::open`], with its reply kept as [`Bot::handle_durable`] keeps one.
+    ///
+    /// # Errors
+    /// When the store fails; then nothing is written.
+    pub fn open_durable(&mut self, msg: &Incoming, pack: Pack<'_>) -> Result<Option<Pending>, StoreError> {
+        Ok(self.turn(msg, true, Some(pack))?.1)
+    }
+
+    fn turn(
+        &mut self,
+        msg: &Incoming,
+        open: bool,
+        pack: Option<Pack<'_>>,
+    ) -> Result<(Vec<Reply>, Option<Pending>), StoreError> {
         if let Some(e) = &msg.event_id
             && self.store.is_handled(e)?
         {
@@ -132,13 +154,22 @@ impl<S: Store> Bot<S> {
         let key = msg.key();
         let (mut session, mut replies) = self.session(msg)?;
         let elsewhere = crate::render::elsewhere(&session);
+        // The content changed under the session: its notes already say where it goes on.
+        let upgraded = !replies.is_empty();
         if msg.sent_at.is_some_and(|t| msg.now - t > LATE_AFTER) {
             replies.insert(0, Reply::say("excuse-retard"));
         }
+        let text = if open { "" } else { msg.text.as_str() };
         // Too long: not even read (folding a megabyte costs more than every other turn).
-        let folded = if msg.text.len() > MAX_MESSAGE_BYTES { String::new() } else { crate::text::fold(&msg.text) };
+        let folded = if text.len() > MAX_MESSAGE_BYTES { String::new() } else { crate::text::fold(text) };
         let mut commit = Commit { at: msg.now, ..Commit::default() };
-        if msg.text.len() > MAX_MESSAGE_BYTES {
+        if open && session.greeted {
+            session.forget_asked = false;
+            session.updated = msg.now;
+            if !upgraded {
+                replies.extend(dialogue::reprompt(&self.content, &mut session, msg.now));
+            }
+        } else if text.len() > MAX_MESSAGE_BYTES {
             replies.push(Reply::say("message-trop-long"));
             session.updated = msg.now;
         } else if self.content.vocab.is(crate::dialogue::vocab::Groupe::Oubli, &folded) {
@@ -155,7 +186,7 @@ impl<S: Store> Bot<S> {
                 replies.extend(dialogue::reprompt(&self.content, &mut session, msg.now));
             }
         } else if replies.iter().all(|r| matches!(r, Reply::Say { id, .. } if id == "excuse-retard")) {
-            replies.extend(dialogue::step(&self.content, &mut session, &msg.text, msg.now));
+            replies.extend(dialogue::step(&self.content, &mut session, text, msg.now));
         }
         self.fill_retention(&mut replies);
         // Dates of the information shown and the person's département: known here, not to the engine.
@@ -168,7 +199,13 @@ impl<S: Store> Bot<S> {
         let payload = pack.map(|p| p(&self.blocks(&replies)));
         commit.reply = payload.as_deref().map(|p| (key.as_str(), user, p));
         let done = self.store.commit(&commit)?;
-        let pending = done.reply.zip(payload).map(|(id, payload)| Pending { id, key: key.clone(), payload });
+        let pending = done.reply.zip(payload).map(|(id, payload)| Pending {
+            id,
+            key: key.clone(),
+            payload,
+            attempts: 0,
+            next_at: msg.now,
+        });
         Ok((replies, pending))
     }
 
@@ -196,10 +233,11 @@ impl<S: Store> Bot<S> {
             at: now,
             ..Commit::default()
         })?;
-        Ok(done.reply.map(|id| Pending { id, key: key.to_owned(), payload }))
+        Ok(done.reply.map(|id| Pending { id, key: key.to_owned(), payload, attempts: 0, next_at: now }))
     }
 
     /// The replies of `transport` kept but not yet delivered (a crash came first), oldest first.
+    /// (The driver reaches the outbox through [`Bot::store_mut`]; this stays for tools and tests.)
     ///
     /// # Errors
     /// When the store fails.
@@ -238,27 +276,6 @@ impl<S: Store> Bot<S> {
         }
         self.store.mark_handled(event_id, now)?;
         Ok(true)
-    }
-
-    /// What to show someone who comes back (a restarted terminal): where they were.
-    ///
-    /// # Errors
-    /// When the store fails.
-    pub fn resume(&mut self, msg: &Incoming) -> Result<Vec<Reply>, StoreError> {
-        let (mut session, mut replies) = self.session(msg)?;
-        if replies.is_empty() {
-            replies = dialogue::reprompt(&self.content, &mut session, msg.now);
-        }
-        self.store.save(&msg.key(), &msg.user, &session, None)?;
-        Ok(replies)
-    }
-
-    /// Whether a session exists for this person here.
-    ///
-    /// # Errors
-    /// When the store fails.
-    pub fn has_session(&mut self, msg: &Incoming) -> Result<bool, StoreError> {
-        Ok(self.store.load(&msg.key())?.is_some_and(|s| s.greeted))
     }
 
     /// Replies localised into blocks, for the transports' renderers.

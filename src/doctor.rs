@@ -424,7 +424,7 @@ fn reply<R: BufRead>(r: &mut R) -> Result<(u16, Vec<String>), String> {
     }
 }
 
-#[cfg(feature = "adapters")]
+#[cfg(feature = "service")]
 fn smtps(tcp: TcpStream, host: &str) -> Result<Greeting, String> {
     use std::sync::Arc;
     let mut roots = rustls::RootCertStore::empty();
@@ -442,14 +442,14 @@ fn smtps(tcp: TcpStream, host: &str) -> Result<Greeting, String> {
     greet(rustls::StreamOwned::new(conn, tcp)).map_err(|e| format!("TLS : {e}"))
 }
 
-#[cfg(not(feature = "adapters"))]
+#[cfg(not(feature = "service"))]
 fn smtps(tcp: TcpStream, _host: &str) -> Result<Greeting, String> {
     drop(tcp);
-    Err("TLS non vérifiable : cette compilation n'a pas les adaptateurs (--no-default-features)".into())
+    Err("TLS non vérifiable : cette compilation n'a pas les transports (compilez avec --features full)".into())
 }
 
 /// A small runtime for the network checks of the transports.
-#[cfg(feature = "adapters")]
+#[cfg(feature = "service")]
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime").block_on(f)
 }
@@ -464,7 +464,7 @@ mod matrix {
     use serde_json::{Value, json};
 
     use super::{Ligne, Options, TIMEOUT, base, block_on, env, secret_file};
-    use crate::adapters::matrix::config::{FileConfig, Login, Settings};
+    use crate::config::matrix::{FileConfig, Login, Settings};
 
     /// Runs the Matrix checks when Matrix is configured; returns 1 if it is, else 0.
     pub fn check(opts: &Options, say: &mut dyn FnMut(Ligne)) -> usize {
@@ -735,7 +735,7 @@ mod discord {
     use serenity::all::HttpBuilder;
 
     use super::{Ligne, Options, base, block_on, env};
-    use crate::adapters::discord::DiscordConfig;
+    use crate::config::discord::DiscordConfig;
 
     /// Runs the Discord checks when Discord is configured; returns 1 if it is, else 0.
     pub fn check(opts: &Options, say: &mut dyn FnMut(Ligne)) -> usize {
@@ -756,7 +756,8 @@ mod discord {
             let line = super::secret_file("jeton Discord", &file);
             let ok = line.etat == super::Etat::Ok;
             say(line);
-            ok.then(|| crate::config::read_secret("DISCORD_TOKEN", Some(&file)).ok()).flatten()
+            ok.then(|| crate::config::read_secret("DISCORD_TOKEN", Some(&file)).ok().map(|t| t.expose().to_owned()))
+                .flatten()
         };
         let Some(token) = token else {
             say(Ligne::echec(
@@ -791,14 +792,9 @@ mod discord {
         1
     }
 
-    /// As the adapter: `$XDG_DATA_HOME/aiguilleur/discord.sqlite`, else under `~/.local/share`.
+    /// As the adapter: `discord.sqlite` in the data directory.
     fn default_db() -> PathBuf {
-        std::env::var_os("XDG_DATA_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join("aiguilleur")
-            .join("discord.sqlite")
+        crate::driver::data_dir().join("discord.sqlite")
     }
 }
 

@@ -1,7 +1,8 @@
 //! aiguilleur: a bot that tells elected officials of the Manche which door to knock on.
 //!
 //! The core ([`dialogue`], [`catalogue`], [`content`], [`render`]) is sans-IO; [`bot`] ties it to
-//! a [`store`]; [`adapters`] connect transports. See `README.md` and `dialogues/LISEZMOI.md`.
+//! a [`store`]; the [`driver`] does what every transport shares, and [`adapters`] translate each
+//! platform. See `README.md` and `dialogues/LISEZMOI.md`.
 
 pub mod adapters;
 pub mod backup;
@@ -12,6 +13,7 @@ pub mod content;
 pub mod dialogue;
 pub mod disk;
 pub mod doctor;
+pub mod driver;
 pub mod eval;
 pub mod export;
 #[doc(hidden)]

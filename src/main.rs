@@ -4,9 +4,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use aiguilleur::adapters::console;
 use aiguilleur::bot::Bot;
 use aiguilleur::catalogue::programmes;
 use aiguilleur::content::{self, Loaded};
+use aiguilleur::driver;
 use aiguilleur::store::SqliteStore;
 use clap::{Parser, Subcommand};
 
@@ -234,8 +236,9 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             let db = cli.db.clone().unwrap_or_else(default_db);
             let store = SqliteStore::open(&db)?;
             let mut bot = Bot::new(content, store, &cli.lang).with_retention_days(cli.retention_days);
-            bot.purge_idle(aiguilleur::adapters::now())?;
-            aiguilleur::adapters::console::run(&mut bot)?;
+            bot.purge_idle(driver::now())?;
+            let driver = driver::Driver::new(bot, root.to_path_buf(), vec![console::user()]);
+            console::run(&driver)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { sessions, catalogue_size, detail } => {
@@ -262,17 +265,11 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
         }
         #[cfg(feature = "matrix")]
         Command::Matrix { config } => {
-            let common = common(cli, root, loaded)?;
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            runtime.block_on(aiguilleur::adapters::matrix::run(common, config.clone()))?;
-            Ok(ExitCode::SUCCESS)
+            serve(cli, root, loaded, |c| aiguilleur::adapters::matrix::run(c, config.clone()))
         }
         #[cfg(feature = "discord")]
         Command::Discord { config } => {
-            let common = common(cli, root, loaded)?;
-            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-            runtime.block_on(aiguilleur::adapters::discord::run(common, config.clone()))?;
-            Ok(ExitCode::SUCCESS)
+            serve(cli, root, loaded, |c| aiguilleur::adapters::discord::run(c, config.clone()))
         }
         Command::Eval { dir, detail, seuils, expliquer } => {
             let Some(mut content) = loaded.content else {
@@ -339,16 +336,23 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// What the long-running adapters start with.
-#[cfg(any(feature = "matrix", feature = "discord"))]
-fn common(cli: &Cli, root: &std::path::Path, loaded: Loaded) -> anyhow::Result<aiguilleur::adapters::Common> {
-    Ok(aiguilleur::adapters::Common {
+/// Runs a long-running transport, on a tokio runtime, until it stops.
+#[cfg(feature = "service")]
+fn serve<F: std::future::Future<Output = anyhow::Result<()>>>(
+    cli: &Cli,
+    root: &std::path::Path,
+    loaded: Loaded,
+    run: impl FnOnce(driver::Common) -> F,
+) -> anyhow::Result<ExitCode> {
+    let common = driver::Common {
         content: usable(loaded)?,
         content_root: root.to_path_buf(),
         db: cli.db.clone(),
         lang: cli.lang.clone(),
         retention_days: cli.retention_days,
-    })
+    };
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run(common))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The content, or the diagnostics and an error when it does not validate.
@@ -488,11 +492,7 @@ fn tempfile_dir() -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// `$XDG_DATA_HOME/aiguilleur/aiguilleur.sqlite`, else `~/.local/share/…`, else the current dir.
+/// The chat's database: `aiguilleur.sqlite` in the data directory.
 fn default_db() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("aiguilleur").join("aiguilleur.sqlite")
+    driver::data_dir().join("aiguilleur.sqlite")
 }

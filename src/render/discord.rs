@@ -282,7 +282,8 @@ fn components(choices: &[(usize, String, String)], asker: &Asker<'_>) -> (Vec<Ro
 }
 
 /// `s` cut to `max` characters with an ellipsis (only where the full text is shown elsewhere).
-fn shorten(s: &str, max: usize) -> String {
+#[must_use]
+pub fn shorten(s: &str, max: usize) -> String {
     if len(s) <= max {
         return s.to_owned();
     }

@@ -182,6 +182,43 @@ fn web_uri(url: &str) -> Option<String> {
     None
 }
 
+/// Above this (HTML plus plain, in bytes) a reply is split over several notices; Matrix events
+/// are limited to 64 KiB in all.
+const MAX_BODY: usize = 24_000;
+
+/// The plain and HTML bodies of the notices carrying `blocks`: usually one, several when the
+/// reply is very long (split between blocks, in order).
+#[must_use]
+pub fn notices(blocks: &[Block]) -> Vec<(String, String)> {
+    let mut groups: Vec<&[Block]> = vec![];
+    let mut start = 0;
+    let mut size = 0;
+    for (i, b) in blocks.iter().enumerate() {
+        let s = block_size(b);
+        if i > start && size + s > MAX_BODY {
+            groups.push(&blocks[start..i]);
+            start = i;
+            size = 0;
+        }
+        size += s;
+    }
+    if start < blocks.len() {
+        groups.push(&blocks[start..]);
+    }
+    groups.into_iter().map(|g| (super::plain::plain(g), html(g))).collect()
+}
+
+/// A generous estimate of a block's HTML plus plain size.
+fn block_size(b: &Block) -> usize {
+    let text = match b {
+        Block::Para(t) => t.len(),
+        Block::Question { text, choices } => text.len() + choices.iter().map(|(_, l, _)| l.len() + 16).sum::<usize>(),
+        Block::Item { title, lines, .. } => title.len() + lines.len() * 200,
+        Block::Card(c) => c.title.len() + c.lines.len() * 200,
+    };
+    text * 3 + 64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,16 +2,34 @@
 
 use std::collections::HashMap;
 
-use super::{Commit, Committed, Pending, Store, StoreError};
+use super::{Commit, Committed, GivenUp, Pending, Store, StoreError, kind_of};
 use crate::dialogue::Session;
 
 #[derive(Debug, Default)]
 pub struct MemoryStore {
     sessions: HashMap<String, (String, String)>,
     handled: HashMap<String, String>,
-    /// id, key, user, payload, created.
-    outbox: Vec<(i64, String, String, String, i64)>,
+    outbox: Vec<Kept>,
     next_id: i64,
+}
+
+#[derive(Debug)]
+struct Kept {
+    pending: Pending,
+    user: String,
+    created: i64,
+    /// Why it was given up, once it was.
+    failed: Option<String>,
+}
+
+impl MemoryStore {
+    fn kept(&mut self, id: i64) -> Option<&mut Kept> {
+        self.outbox.iter_mut().find(|k| k.pending.id == id)
+    }
+
+    fn of_kind<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Kept> + 'a {
+        self.outbox.iter().filter(move |k| kind_of(&k.pending.key) == kind)
+    }
 }
 
 impl Store for MemoryStore {
@@ -34,7 +52,7 @@ impl Store for MemoryStore {
             let before = self.sessions.len();
             self.sessions.retain(|_, (u, _)| u != user);
             self.handled.retain(|_, u| u != user);
-            self.outbox.retain(|o| o.2 != user);
+            self.outbox.retain(|o| o.user != user);
             done.forgotten = before - self.sessions.len();
         }
         if let (Some((key, user, _)), Some(json)) = (c.session, json) {
@@ -45,7 +63,9 @@ impl Store for MemoryStore {
         }
         if let Some((key, user, payload)) = c.reply {
             self.next_id += 1;
-            self.outbox.push((self.next_id, key.to_owned(), user.to_owned(), payload.to_owned(), c.at));
+            let (id, key, payload) = (self.next_id, key.to_owned(), payload.to_owned());
+            let pending = Pending { id, key, payload, attempts: 0, next_at: c.at };
+            self.outbox.push(Kept { pending, user: user.to_owned(), created: c.at, failed: None });
             done.reply = Some(self.next_id);
         }
         Ok(done)
@@ -55,25 +75,46 @@ impl Store for MemoryStore {
         Ok(self.handled.contains_key(event))
     }
 
-    fn pending(&mut self, transport: &str) -> Result<Vec<Pending>, StoreError> {
-        let prefix = format!("{transport}:");
-        Ok(self
-            .outbox
-            .iter()
-            .filter(|o| o.1.starts_with(&prefix))
-            .map(|o| Pending { id: o.0, key: o.1.clone(), payload: o.3.clone() })
-            .collect())
+    fn pending(&mut self, kind: &str) -> Result<Vec<Pending>, StoreError> {
+        Ok(self.of_kind(kind).filter(|k| k.failed.is_none()).map(|k| k.pending.clone()).collect())
     }
 
     fn delivered(&mut self, id: i64) -> Result<(), StoreError> {
-        self.outbox.retain(|o| o.0 != id);
+        self.outbox.retain(|o| o.pending.id != id);
         Ok(())
+    }
+
+    fn retry_later(&mut self, id: i64, next_at: i64, _error: &str) -> Result<(), StoreError> {
+        if let Some(k) = self.kept(id) {
+            k.pending.attempts += 1;
+            k.pending.next_at = next_at;
+        }
+        Ok(())
+    }
+
+    fn give_up(&mut self, id: i64, error: &str) -> Result<(), StoreError> {
+        if let Some(k) = self.kept(id) {
+            k.pending.attempts += 1;
+            k.failed = Some(error.to_owned());
+        }
+        Ok(())
+    }
+
+    fn given_up(&mut self, kind: &str) -> Result<Vec<GivenUp>, StoreError> {
+        Ok(self
+            .of_kind(kind)
+            .filter_map(|k| {
+                let p = &k.pending;
+                let error = k.failed.clone()?;
+                Some(GivenUp { id: p.id, key: p.key.clone(), payload: p.payload.clone(), attempts: p.attempts, error })
+            })
+            .collect())
     }
 
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
         let n = self.sessions.len();
         self.sessions.retain(|_, (_, json)| serde_json::from_str::<Session>(json).is_ok_and(|s| s.updated >= before));
-        self.outbox.retain(|o| o.4 >= before);
+        self.outbox.retain(|o| o.created >= before);
         Ok(n - self.sessions.len())
     }
 }

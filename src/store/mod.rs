@@ -13,6 +13,11 @@ pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::dialogue::Session;
 
+/// The destination kind of an outbox row: its key's first segment (`matrix:…` → `matrix`).
+fn kind_of(key: &str) -> &str {
+    key.split(':').next().unwrap_or_default()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("base SQLite : {0}")]
@@ -33,7 +38,9 @@ pub struct Commit<'a> {
     pub session: Option<(&'a str, &'a str, &'a Session)>,
     /// Event id answered, and whose it is (empty: nobody's).
     pub event: Option<(&'a str, &'a str)>,
-    /// A reply to deliver: session key, user (empty: nobody's), payload packed by the adapter.
+    /// A reply to deliver: session key, user (empty: nobody's), payload packed by the driver.
+    /// The key's first segment (`matrix`, `discord`, later `email`) is the destination kind
+    /// whose consumer delivers it.
     pub reply: Option<(&'a str, &'a str, &'a str)>,
     /// Seconds since the Unix epoch.
     pub at: i64,
@@ -48,14 +55,29 @@ pub struct Committed {
     pub reply: Option<i64>,
 }
 
-/// A reply kept in the store until its transport confirmed it went out.
+/// A reply kept in the store (the outbox) until its destination accepted it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
     pub id: i64,
     /// The session key (`transport:conversation:user`).
     pub key: String,
-    /// What the adapter packed: where it goes and what it says, in the transport's own terms.
+    /// What the driver packed: where it goes and what it says, in the transport's own terms.
     pub payload: String,
+    /// Failed attempts so far.
+    pub attempts: u32,
+    /// Not to be tried again before this time (seconds; the backoff after a failure).
+    pub next_at: i64,
+}
+
+/// A reply whose destination refused it for good (or that was given up after its retries).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GivenUp {
+    pub id: i64,
+    pub key: String,
+    pub payload: String,
+    pub attempts: u32,
+    /// Why, as the destination said it.
+    pub error: String,
 }
 
 /// Sessions by key (`transport:conversation:user`), the events already answered, and the
@@ -86,17 +108,37 @@ pub trait Store: Send {
     /// When the store cannot be read.
     fn is_handled(&mut self, event: &str) -> Result<bool, StoreError>;
 
-    /// The replies of `transport` not yet delivered, oldest first.
+    /// The replies of destination kind `kind` (a transport) not yet delivered nor given up,
+    /// oldest first.
     ///
     /// # Errors
     /// When the store cannot be read.
-    fn pending(&mut self, transport: &str) -> Result<Vec<Pending>, StoreError>;
+    fn pending(&mut self, kind: &str) -> Result<Vec<Pending>, StoreError>;
 
-    /// Drops a kept reply: delivered, or given up.
+    /// Drops a kept reply: its destination accepted it.
     ///
     /// # Errors
     /// When the store cannot be written.
     fn delivered(&mut self, id: i64) -> Result<(), StoreError>;
+
+    /// Records a failed attempt at a kept reply, to be tried again from `next_at` (seconds).
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn retry_later(&mut self, id: i64, next_at: i64, error: &str) -> Result<(), StoreError>;
+
+    /// Marks a kept reply failed for good, with the reason: it is no longer pending, and stays
+    /// listed by [`Store::given_up`] until the retention purge.
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn give_up(&mut self, id: i64, error: &str) -> Result<(), StoreError>;
+
+    /// The replies of destination kind `kind` given up, oldest first.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn given_up(&mut self, kind: &str) -> Result<Vec<GivenUp>, StoreError>;
 
     /// Deletes sessions idle since before `before` (seconds), and replies kept since then;
     /// returns how many sessions went.
@@ -189,12 +231,16 @@ pub(crate) mod suite {
             .unwrap();
         assert!(second > first);
         let pending = store.pending("matrix").unwrap();
+        let kept = |id, key: &str, payload: &str, next_at| Pending {
+            id,
+            key: key.into(),
+            payload: payload.into(),
+            attempts: 0,
+            next_at,
+        };
         assert_eq!(
             pending,
-            vec![
-                Pending { id: first, key: "matrix:!r:carol".into(), payload: "payload 1".into() },
-                Pending { id: second, key: "matrix:!r:dan".into(), payload: "payload 2".into() },
-            ]
+            vec![kept(first, "matrix:!r:carol", "payload 1", 40), kept(second, "matrix:!r:dan", "payload 2", 41)]
         );
         assert!(store.pending("matri").unwrap().is_empty(), "a transport is a whole name");
         store.delivered(first).unwrap();
@@ -214,9 +260,32 @@ pub(crate) mod suite {
         assert_eq!(left.len(), 1);
         assert_eq!((Some(left[0].id), left[0].payload.as_str()), (done.reply, "fait"));
         assert!(store.is_handled("$d9").unwrap());
+        retries(store, done.reply.unwrap());
         // Replies kept past the retention go with idle sessions.
         store.purge_idle(100).unwrap();
         assert!(store.pending("matrix").unwrap().is_empty());
         assert!(store.pending("discord").unwrap().is_empty());
+        assert!(store.given_up("discord").unwrap().is_empty());
+    }
+
+    /// Attempts and their errors are kept with the reply; one given up leaves the pending list
+    /// with its reason.
+    fn retries(store: &mut dyn Store, id: i64) {
+        store.retry_later(id, 70, "502 Bad Gateway").unwrap();
+        store.retry_later(id, 90, "délai dépassé").unwrap();
+        let p = &store.pending("matrix").unwrap()[0];
+        assert_eq!((p.id, p.attempts, p.next_at), (id, 2, 90));
+        let other = store
+            .commit(&Commit { reply: Some(("discord:c:erin", "erin", "refusée")), at: 60, ..Commit::default() })
+            .unwrap()
+            .reply
+            .unwrap();
+        store.give_up(other, "403 Missing Access").unwrap();
+        assert!(store.pending("discord").unwrap().iter().all(|p| p.id != other));
+        let gone = store.given_up("discord").unwrap();
+        assert_eq!(gone.len(), 1);
+        assert_eq!((gone[0].id, gone[0].attempts, gone[0].error.as_str()), (other, 1, "403 Missing Access"));
+        assert_eq!(gone[0].payload, "refusée");
+        assert!(store.given_up("matrix").unwrap().is_empty());
     }
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Commit, Committed, Pending, Store, StoreError};
+use super::{Commit, Committed, GivenUp, Pending, Store, StoreError};
 use crate::dialogue::Session;
 
 /// Schema migrations, in order; `user_version` records how many were applied.
@@ -34,6 +34,16 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX outbox_user ON outbox(user);
      CREATE INDEX outbox_created ON outbox(created);",
+    // 3: the outbox as a queue of several consumers: destination kind (the key's first segment),
+    // attempts, next attempt, status (`pending` or `failed`) and the last error.
+    "ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+     UPDATE outbox SET kind = substr(key, 1, instr(key, ':') - 1);
+     ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+     ALTER TABLE outbox ADD COLUMN next_at INTEGER NOT NULL DEFAULT 0;
+     UPDATE outbox SET next_at = created;
+     ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+     ALTER TABLE outbox ADD COLUMN last_error TEXT;
+     CREATE INDEX outbox_kind ON outbox(kind, status);",
 ];
 
 /// How many migrations this build knows: a base with a higher `user_version` comes from a newer
@@ -151,8 +161,10 @@ impl Store for SqliteStore {
                 .execute(params![event, user, c.at])?;
         }
         if let Some((key, user, payload)) = c.reply {
-            tx.prepare_cached("INSERT INTO outbox (key, user, payload, created) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![key, user, payload, c.at])?;
+            tx.prepare_cached(
+                "INSERT INTO outbox (kind, key, user, payload, created, next_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            )?
+            .execute(params![super::kind_of(key), key, user, payload, c.at])?;
             done.reply = Some(tx.last_insert_rowid());
         }
         tx.commit()?;
@@ -172,19 +184,46 @@ impl Store for SqliteStore {
             .is_some())
     }
 
-    fn pending(&mut self, transport: &str) -> Result<Vec<Pending>, StoreError> {
-        let prefix = format!("{transport}:");
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, key, payload FROM outbox WHERE substr(key, 1, length(?1)) = ?1 ORDER BY id")?;
-        let rows =
-            stmt.query_map(params![prefix], |r| Ok(Pending { id: r.get(0)?, key: r.get(1)?, payload: r.get(2)? }))?;
+    fn pending(&mut self, kind: &str) -> Result<Vec<Pending>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, key, payload, attempts, next_at FROM outbox WHERE kind = ?1 AND status = 'pending' ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![kind], |r| {
+            Ok(Pending { id: r.get(0)?, key: r.get(1)?, payload: r.get(2)?, attempts: r.get(3)?, next_at: r.get(4)? })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn delivered(&mut self, id: i64) -> Result<(), StoreError> {
         self.conn.prepare_cached("DELETE FROM outbox WHERE id = ?1")?.execute(params![id])?;
         Ok(())
+    }
+
+    fn retry_later(&mut self, id: i64, next_at: i64, error: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1")?
+            .execute(params![id, next_at, error])?;
+        Ok(())
+    }
+
+    fn give_up(&mut self, id: i64, error: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE outbox SET attempts = attempts + 1, status = 'failed', last_error = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, error])?;
+        Ok(())
+    }
+
+    fn given_up(&mut self, kind: &str) -> Result<Vec<GivenUp>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, key, payload, attempts, coalesce(last_error, '') FROM outbox
+             WHERE kind = ?1 AND status = 'failed' ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![kind], |r| {
+            Ok(GivenUp { id: r.get(0)?, key: r.get(1)?, payload: r.get(2)?, attempts: r.get(3)?, error: r.get(4)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {

@@ -556,3 +556,73 @@ fn a_reply_cut_off_by_a_crash_is_sent_at_restart_once() {
     assert_never_pings(&fake);
     drop(bot);
 }
+
+/// The bot killed (SIGKILL) after the reply to a button reached Discord but before Discord's
+/// answer came back: at the next start the kept reply goes again with the same idempotency key,
+/// and Discord keeps a single message. (Replies to clicks used to be interaction follow-ups, which
+/// carry no nonce: the reply sent again at restart was then posted a second time.)
+#[test]
+fn a_reply_to_a_button_cut_off_by_a_crash_is_not_posted_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start();
+    let bot = Bot::start(&fake, dir.path());
+    fake.wait_ready(1);
+    fake.say(DM, None, MAIRE, "bonjour");
+    fake.wait(15, "the welcome", |s| (count(s, DM, "Quelle est votre commune") > 0).then_some(()));
+    fake.say(DM, None, MAIRE, "Carolles");
+    fake.wait(15, "the population to confirm", |s| (count(s, DM, "Carolles compte") > 0).then_some(()));
+    fake.settle();
+
+    fake.state().slow = Some(Duration::from_secs(60));
+    let q = last_question(&fake, DM);
+    let clicked = fake.click(&q, None, MAIRE, "Oui");
+    fake.wait(15, "the reply to the click", |s| (count(s, DM, "programmes") > 0).then_some(()));
+    assert!(fake.state().callbacks.iter().any(|c| c.0 == clicked && c.1 == 7), "the click updated its question");
+    drop(bot); // SIGKILL, Discord's answer still on its way
+    fake.state().slow = None;
+
+    let bot = Bot::start(&fake, dir.path());
+    fake.wait_ready(2);
+    fake.wait(15, "the kept reply sent again", |s| {
+        let sends = |c: &&Call| {
+            c.method == "POST"
+                && (c.path.starts_with("/channels/") || c.path.starts_with("/webhooks/"))
+                && c.body["content"].as_str().is_some_and(|t| t.contains("programmes"))
+        };
+        (s.calls.iter().filter(sends).count() >= 2).then_some(())
+    });
+    fake.settle();
+    let (n, texts) = {
+        let s = fake.state();
+        (count(&s, DM, "programmes"), bot_texts(&s, DM))
+    };
+    assert_eq!(n, 1, "the reply to the click posted {n} times: {texts:#?}");
+
+    // The conversation goes on where it was.
+    fake.say(DM, None, MAIRE, "aucun");
+    fake.wait(15, "the next question", |s| (count(s, DM, "thème principal") > 0).then_some(()));
+    assert_never_pings(&fake);
+    drop(bot);
+}
+
+/// Admin commands in a direct message: `!aide` lists them for an admin; anyone else typing one is
+/// told, politely, that it is not for them, and their conversation is not touched.
+#[test]
+fn admin_commands_for_admins_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = FakeDiscord::start();
+    let _bot = Bot::start(&fake, dir.path());
+    fake.wait_ready(1);
+    let n = fake.message_count();
+    fake.say(DM, None, SECRETAIRE, "!aide");
+    let help = fake.wait(10, "the list of commands", |s| {
+        s.messages[n..].iter().find(|m| m.author == BOT_ID && m.content.contains("!recharger")).cloned()
+    });
+    assert!(help.content.contains("!aide"), "{}", help.content);
+    let n = fake.message_count();
+    fake.say(DM, None, MAIRE, "!recharger");
+    let refusal = fake.wait(10, "the refusal", |s| s.messages[n..].iter().find(|m| m.author == BOT_ID).cloned());
+    assert!(refusal.content.contains("réservée aux administrateurs"), "{}", refusal.content);
+    assert!(!refusal.content.contains("Contenu rechargé") && !refusal.content.contains("Rien n'a changé"));
+    assert_never_pings(&fake);
+}

@@ -175,7 +175,8 @@ pub struct State {
     pub commands: Vec<Value>,
     /// Bodies Discord would have refused (400), with the reason.
     pub rejected: Vec<(String, String)>,
-    /// Answers to `POST /channels/{id}/messages` come this late (a slow or rate-limited API).
+    /// Answers to `POST /channels/{id}/messages` and to follow-ups (`POST /webhooks/…`) come this
+    /// late (a slow or rate-limited API); the message is created first.
     pub slow: Option<Duration>,
     /// While set, `POST /channels/{id}/messages` requests hang, and are then dropped unanswered
     /// and unread: requests lost on the way (the bot dies meanwhile, say).
@@ -598,7 +599,9 @@ async fn http_conn(tcp: TcpStream, state: Arc<Mutex<State>>, gateway: String) {
         let (status, reply, delay) = {
             let mut s = state.lock().unwrap();
             s.calls.push(Call { method: method.clone(), path: path.clone(), body: body.clone(), authorized });
-            let delay = s.slow.filter(|_| method == "POST" && path.starts_with("/channels/"));
+            let delay = s
+                .slow
+                .filter(|_| method == "POST" && (path.starts_with("/channels/") || path.starts_with("/webhooks/")));
             let (status, reply) = if authorized {
                 route(&mut s, &method, &path, &body, &gateway)
             } else {

@@ -1,38 +1,60 @@
-//! Discord, on serenity 0.12: gateway events become [`crate::bot::Incoming`], replies are laid out
-//! by [`crate::render::discord`] and sent as messages, embeds and components.
+//! Discord, on serenity 0.12: gateway events become driver messages, replies are laid out by
+//! [`crate::render::discord`] and sent as messages, embeds and components.
 //!
 //! Where it answers: direct messages; in servers (optionally an allow-list), messages that mention
 //! the bot and the slash commands `/orienter` and `/question`. Each person has one conversation per
-//! channel (`discord:{channel}:{user}` in the store). Choices are buttons (select menus past 25);
-//! a click is fed to the bot as the choice's number, so typed answers and clicks are the same
-//! input. No dialogue logic here.
+//! channel (`discord:{channel}:{user}` in the store); replies leave one channel's lane in order.
+//! Choices are buttons (select menus past 25); a click is fed to the bot as the choice's number,
+//! so typed answers and clicks are the same input. No dialogue logic here: what every transport
+//! shares is the driver's ([`crate::driver`]).
 //!
 //! Gateway intents: `GUILD_MESSAGES` and `DIRECT_MESSAGES` only. Without the privileged
 //! `MESSAGE_CONTENT` intent Discord still gives the text of direct messages and of messages that
 //! mention the bot, which is all the bot reads; interactions come whatever the intents.
 
-mod config;
 mod handler;
 mod send;
 
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use anyhow::Context as _;
-use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, HttpBuilder};
+use serenity::all::{ApplicationId, ClientBuilder, GatewayIntents, GuildId, Http, HttpBuilder};
 use tracing::{info, warn};
 
-pub use config::{DiscordConfig, Snowflake};
-
-use super::{Common, SharedBot, now};
-use crate::bot::Bot;
-use crate::store::SqliteStore;
+use crate::config::discord::DiscordConfig;
+use crate::driver::service::{self, Service, Setup};
+use crate::driver::{Common, data_dir};
 
 /// The intents the adapter uses, and nothing more.
 #[must_use]
 pub fn intents() -> GatewayIntents {
     GatewayIntents::GUILD_MESSAGES | GatewayIntents::DIRECT_MESSAGES
 }
+
+/// The Discord transport: the REST client and what the adapter remembers between events.
+pub struct Discord {
+    /// Set once the gateway client is built, before it starts.
+    http: OnceLock<Arc<Http>>,
+    /// Servers where the bot answers (empty: all).
+    guilds: Vec<GuildId>,
+    register_commands: bool,
+    /// The bot's own user id, from READY.
+    me: AtomicU64,
+    registered: AtomicBool,
+    /// Whether the replies kept from a previous run were queued (at the first READY).
+    resent: AtomicBool,
+    /// Per conversation, the turn whose question is the one to answer: clicks on older buttons
+    /// are refused (they would answer the current question with an old choice's number).
+    /// In memory: after a restart any click is taken, as if typed.
+    last_turn: Mutex<HashMap<String, String>>,
+    /// Interactions not answered yet, by id: whether they were deferred (see `handler`).
+    acks: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<send::Ack>>>>,
+}
+
+type Svc = Service<Discord>;
 
 /// Runs the bot on Discord until SIGTERM or SIGINT.
 ///
@@ -44,14 +66,9 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
     let token = crate::config::read_secret("DISCORD_TOKEN", cfg.token_file.as_deref())?;
     let db = match common.db.clone().or_else(|| cfg.db.clone()) {
         Some(db) => db,
-        None => default_db()?,
+        None => crate::config::owner_only_dir(&data_dir())?.join("discord.sqlite"),
     };
-    let store = SqliteStore::open(&db).with_context(|| format!("base {}", db.display()))?;
-    let mut bot = Bot::new(common.content.clone(), store, &common.lang).with_retention_days(common.retention_days);
-    bot.purge_idle(now())?;
-    let bot: SharedBot = Arc::new(Mutex::new(bot));
-
-    let mut http = HttpBuilder::new(&token).default_allowed_mentions(send::no_mentions());
+    let mut http = HttpBuilder::new(token.expose()).default_allowed_mentions(send::no_mentions());
     if let Some(id) = cfg.application_id {
         http = http.application_id(ApplicationId::new(id.0));
     }
@@ -61,12 +78,6 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
         http = http.proxy(base.trim_end_matches('/')).ratelimiter_disabled(true);
     }
     drop(token);
-
-    // SIGHUP and changes under the content root reload the content (kept alive until the end).
-    let _watcher = super::reload::spawn(bot.clone(), common.content_root.clone())
-        .inspect_err(|e| warn!(error = %e, "surveillance du contenu indisponible (SIGHUP et !recharger restent)"))
-        .ok();
-    let handler = handler::Handler::new(bot.clone(), &cfg, common.content_root.clone());
     let http = http.build();
     // A refused token is said plainly here, rather than as a gateway close later.
     let me = http.get_current_user().await.map_err(|e| match &e {
@@ -76,30 +87,30 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
         _ => anyhow::Error::new(e).context("API Discord injoignable"),
     })?;
     info!(bot = %me.name, id = %me.id, "jeton accepté");
-    let mut client =
-        ClientBuilder::new_with_http(http, intents()).event_handler(handler).await.context("client Discord")?;
 
-    let shards = client.shard_manager.clone();
-    tokio::spawn(async move {
-        super::stop_signal().await;
-        info!("arrêt demandé : fermeture de la connexion à Discord");
-        shards.shutdown_all().await;
-    });
-    tokio::spawn(super::purge_loop(bot));
-
-    info!(db = %db.display(), "démarrage sur Discord");
-    client.start().await.context("passerelle Discord")?;
-    info!("arrêté");
-    Ok(())
-}
-
-/// `$XDG_DATA_HOME/aiguilleur/discord.sqlite`, else under `~/.local/share`, the directory
-/// created readable by its owner only.
-fn default_db() -> anyhow::Result<PathBuf> {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    let dir = crate::config::owner_only_dir(&base.join("aiguilleur"))?;
-    Ok(Path::new(&dir).join("discord.sqlite"))
+    let setup = Setup { db, admins: cfg.admins.iter().map(|a| a.0.to_string()).collect() };
+    let discord = Discord {
+        http: OnceLock::new(),
+        guilds: cfg.guilds.iter().map(|g| GuildId::new(g.0)).collect(),
+        register_commands: cfg.register_commands,
+        me: AtomicU64::new(0),
+        registered: AtomicBool::new(false),
+        resent: AtomicBool::new(false),
+        last_turn: Mutex::default(),
+        acks: Mutex::default(),
+    };
+    service::serve(&common, setup, Arc::new(discord), |svc, mut stop| async move {
+        let handler = handler::Handler(Arc::clone(&svc));
+        let mut client =
+            ClientBuilder::new_with_http(http, intents()).event_handler(handler).await.context("client Discord")?;
+        let _ = svc.transport().http.set(Arc::clone(&client.http));
+        let shards = client.shard_manager.clone();
+        tokio::spawn(async move {
+            stop.wait().await;
+            info!("fermeture de la connexion à Discord");
+            shards.shutdown_all().await;
+        });
+        client.start().await.context("passerelle Discord")
+    })
+    .await
 }

@@ -1,52 +1,173 @@
-//! From [`crate::render::discord`] values to serenity's builders, and the replies as the store
-//! keeps them until they are sent ([`Packed`]).
+//! From [`crate::render::discord`] values to serenity's builders, and the delivery of a reply.
+//!
+//! A reply's messages are channel messages, each with a nonce that Discord enforces
+//! (`enforce_nonce`): the reply's key, a dash and the message's rank. A message that did reach
+//! Discord before a crash or a failed answer is then not posted twice when the driver sends the
+//! reply again. Only the first message of a slash command's reply is the interaction's response
+//! (or the edit of its deferral, an edit being harmless to repeat); a click's response is the
+//! update of the question (its choices give way to the one taken), and the reply follows as
+//! channel messages: follow-ups carry no nonce, and one sent again after a crash was posted twice.
 
 use serde::{Deserialize, Serialize};
 use serenity::all::{
     ButtonStyle, ChannelId, CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed,
-    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu,
-    CreateSelectMenuKind, CreateSelectMenuOption, EditInteractionResponse, MessageId, Nonce,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu, CreateSelectMenuKind,
+    CreateSelectMenuOption, EditInteractionResponse, Http, InteractionId, MessageId, Nonce,
 };
+use serenity::builder::Builder as _;
+use tracing::debug;
 
-use crate::render::discord::{Embed, Message, Row};
+use super::Discord;
+use crate::driver::service::{Deliver, Failure};
+use crate::driver::{Outgoing, RenderCx, Transport};
+use crate::render::Block;
+use crate::render::discord::{self as layout, Asker, Embed, Message, Row};
 
-/// A reply as the store keeps it until Discord has it: sent at the next start if the bot died
-/// first. Each message carries a nonce that Discord enforces (`enforce_nonce`): a message that
-/// did reach Discord before the crash is not posted twice.
+/// Where a reply goes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Packed {
-    pub channel: u64,
+pub struct Dest {
+    pub(super) channel: u64,
     /// The person's message, which the first message answers (server channels).
-    pub reply_to: Option<u64>,
-    /// The nonce of each message is this, a dash and its rank (Discord allows 25 characters).
-    pub nonce: String,
-    pub messages: Vec<Message>,
+    pub(super) reply_to: Option<u64>,
+    /// The interaction the reply answers, if any.
+    pub(super) via: Option<Via>,
 }
 
-impl Packed {
-    pub fn new(channel: ChannelId, reply_to: Option<MessageId>, messages: Vec<Message>) -> Self {
-        Self { channel: channel.get(), reply_to: reply_to.map(MessageId::get), nonce: nonce(), messages }
-    }
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Via {
+    /// A slash command: the first message is its response.
+    Command { id: u64, token: String },
+    /// A click: its response shows the choice taken (`label`).
+    Click { id: u64, token: String, label: String },
+}
 
-    pub fn json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// The `i`-th message as a channel message, with its nonce and, first, its reference.
-    pub fn channel_message(&self, i: usize) -> CreateMessage {
-        let mut b = message(&self.messages[i]).nonce(Nonce::String(format!("{}-{i}", self.nonce))).enforce_nonce(true);
-        if let (0, Some(id)) = (i, self.reply_to) {
-            b = b.reference_message((ChannelId::new(self.channel), MessageId::new(id)));
+impl Via {
+    fn id(&self) -> u64 {
+        match self {
+            Self::Command { id, .. } | Self::Click { id, .. } => *id,
         }
-        b
     }
 }
 
-/// 16 hexadecimal digits, from the standard library's random hasher keys and the clock.
-fn nonce() -> String {
-    use std::hash::BuildHasher;
-    let h = std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now());
-    format!("{h:016x}")
+/// Where an interaction's acknowledgement stands; held while it is being made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ack {
+    Fresh,
+    Deferred,
+    Done,
+}
+
+impl Transport for Discord {
+    const NAME: &'static str = "discord";
+    type Dest = Dest;
+    type Body = Vec<Message>;
+
+    fn render(&self, blocks: &[Block], cx: &RenderCx<'_>) -> Vec<Message> {
+        let placeholder = cx.content.locales.msg(cx.lang, "discord-choisir", &[]);
+        layout::messages(blocks, &Asker { owner: cx.user, turn: cx.turn, placeholder: &placeholder })
+    }
+
+    fn lane(dest: &Dest) -> String {
+        dest.channel.to_string()
+    }
+}
+
+impl Deliver for Discord {
+    async fn deliver(&self, out: &Outgoing<Self>) -> Result<(), Failure> {
+        let http = self.http.get().ok_or_else(|| Failure::transient("client Discord pas encore prêt"))?;
+        let result = self.send(http, out).await;
+        if let Some(via) = out.env.dest.via.as_ref().filter(|_| !matches!(result, Err(Failure::Transient { .. }))) {
+            self.acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&via.id());
+        }
+        result
+    }
+}
+
+impl Discord {
+    async fn send(&self, http: &Http, out: &Outgoing<Self>) -> Result<(), Failure> {
+        let (dest, body) = (&out.env.dest, &out.env.body);
+        let ack = dest
+            .via
+            .as_ref()
+            .and_then(|v| self.acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&v.id()).cloned());
+        // Held while the interaction is answered, so that its timer does not defer it meanwhile.
+        let mut held = match ack {
+            Some(a) => Some(a.lock_owned().await),
+            None => None,
+        };
+        // Without an acknowledgement in memory (a reply sent again after a restart), the
+        // interaction is not answered again: a command's response is edited, a click's not touched.
+        let state = held.as_deref().copied().unwrap_or(Ack::Deferred);
+        let from = match &dest.via {
+            Some(Via::Command { id, token }) if !body.is_empty() => {
+                let answered = if state == Ack::Fresh {
+                    let first = CreateInteractionResponse::Message(response(&body[0]));
+                    first.execute(http, (InteractionId::new(*id), token)).await
+                } else {
+                    edit(&body[0]).execute(http, token).await.map(|_| ())
+                };
+                match answered.map_err(|e| failure(&e)) {
+                    Ok(()) => 1,
+                    Err(f @ Failure::Transient { .. }) => {
+                        // It may have arrived: the next try edits it rather than answer again.
+                        if let Some(h) = held.as_mut() {
+                            **h = Ack::Deferred;
+                        }
+                        return Err(f);
+                    }
+                    Err(f) => {
+                        debug!("réponse à la commande impossible ({f}) : message ordinaire");
+                        0
+                    }
+                }
+            }
+            Some(Via::Click { id, token, label }) if held.is_some() => {
+                let shown = match state {
+                    Ack::Fresh => {
+                        let update = CreateInteractionResponseMessage::new().components(answered(label));
+                        let update = CreateInteractionResponse::UpdateMessage(update);
+                        update.execute(http, (InteractionId::new(*id), token)).await
+                    }
+                    Ack::Deferred => {
+                        let edit = EditInteractionResponse::new().components(answered(label));
+                        edit.execute(http, token).await.map(|_| ())
+                    }
+                    Ack::Done => Ok(()),
+                };
+                // Only the question's display: not worth holding the reply for.
+                if let Err(e) = shown {
+                    debug!("choix non affiché sur la question : {e}");
+                }
+                0
+            }
+            _ => 0,
+        };
+        if let Some(h) = held.as_mut() {
+            **h = Ack::Done;
+        }
+        drop(held);
+        for (i, m) in body.iter().enumerate().skip(from) {
+            let mut b = message(m).nonce(Nonce::String(format!("{}-{i}", out.env.key))).enforce_nonce(true);
+            if let (0, Some(id)) = (i, dest.reply_to) {
+                b = b.reference_message((ChannelId::new(dest.channel), MessageId::new(id)));
+            }
+            ChannelId::new(dest.channel.max(1)).send_message(http, b).await.map_err(|e| failure(&e))?;
+        }
+        Ok(())
+    }
+}
+
+/// What a failed call means for the driver: a rate limit, a server error or the network are
+/// tried again; any other refusal is final.
+fn failure(e: &serenity::Error) -> Failure {
+    match e {
+        serenity::Error::Http(h) => match h.status_code() {
+            Some(s) if s.as_u16() == 429 || s.is_server_error() => Failure::transient(e),
+            None if matches!(h, serenity::http::HttpError::Request(_)) => Failure::transient(e),
+            _ => Failure::permanent(e),
+        },
+        _ => Failure::permanent(e),
+    }
 }
 
 /// Nobody is ever pinged: not `@everyone`, not a role, not even the person answered.
@@ -71,7 +192,7 @@ fn embed(e: &Embed) -> CreateEmbed {
     b
 }
 
-pub fn rows(rows: &[Row]) -> Vec<CreateActionRow> {
+fn rows(rows: &[Row]) -> Vec<CreateActionRow> {
     rows.iter()
         .map(|r| match r {
             Row::Buttons(bs) => CreateActionRow::Buttons(
@@ -93,7 +214,7 @@ pub fn rows(rows: &[Row]) -> Vec<CreateActionRow> {
 }
 
 /// The one disabled button that replaces a question's choices once answered.
-pub fn answered(label: &str) -> Vec<CreateActionRow> {
+fn answered(label: &str) -> Vec<CreateActionRow> {
     vec![CreateActionRow::Buttons(vec![
         CreateButton::new("aig:fait").label(label).style(ButtonStyle::Success).disabled(true),
     ])]
@@ -118,20 +239,16 @@ macro_rules! filled {
     }};
 }
 
-pub fn message(m: &Message) -> CreateMessage {
+fn message(m: &Message) -> CreateMessage {
     filled!(CreateMessage::new(), m)
 }
 
-pub fn response(m: &Message) -> CreateInteractionResponseMessage {
+fn response(m: &Message) -> CreateInteractionResponseMessage {
     filled!(CreateInteractionResponseMessage::new(), m)
 }
 
-pub fn followup(m: &Message) -> CreateInteractionResponseFollowup {
-    filled!(CreateInteractionResponseFollowup::new(), m)
-}
-
 /// An edit always sets the content, so that an empty one clears the old.
-pub fn edit(m: &Message) -> EditInteractionResponse {
+fn edit(m: &Message) -> EditInteractionResponse {
     filled!(EditInteractionResponse::new().content(&m.content), m)
 }
 

@@ -26,7 +26,7 @@ use matrix_sdk::store::RoomLoadSettings;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
-use super::config::{Login, Settings};
+use crate::config::matrix::{Login, Settings};
 use crate::config::{check_owner_only, owner_only_dir, write_owner_only};
 
 /// What `session.json` holds.
@@ -94,7 +94,7 @@ async fn align_sync_token(client: &Client, files: &Files) -> anyhow::Result<()> 
 pub async fn connect(settings: &Settings) -> anyhow::Result<Connected> {
     let files = Files { dir: owner_only_dir(&settings.matrix_dir())? };
     let passphrase = settings.store_passphrase()?;
-    let passphrase = passphrase.as_ref().map(super::config::Secret::expose);
+    let passphrase = passphrase.as_ref().map(crate::config::Secret::expose);
     if files.session().exists() {
         check_owner_only(&files.session())?;
         let text = std::fs::read_to_string(files.session())

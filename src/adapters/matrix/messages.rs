@@ -14,25 +14,24 @@ use std::time::{Duration, Instant};
 use matrix_sdk::Room;
 use matrix_sdk::deserialized_responses::{TimelineEvent, TimelineEventKind};
 use matrix_sdk::ruma::events::room::encrypted::OriginalSyncRoomEncryptedEvent;
-use matrix_sdk::ruma::events::room::message::{MessageType, Relation, RoomMessageEventContent};
+use matrix_sdk::ruma::events::room::message::{MessageType, Relation};
 use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent};
 use matrix_sdk::ruma::serde::Raw;
-use matrix_sdk::ruma::{OwnedEventId, OwnedUserId};
 use tracing::{debug, info};
 
-use super::Adapter;
-use super::send::Thread;
-use crate::adapters::reload;
-use crate::store::Store as _;
+use super::send::{Dest, Thread};
+use super::{Matrix, Svc};
+use crate::driver::service::{Failure, Policy, retry};
+use crate::driver::{Message, Transport as _};
 
 /// How long an undecryptable event is retried before the person is asked to resend it.
 const UTD_GRACE: Duration = Duration::from_secs(5);
 /// At most one "undecryptable" notice per room in this time.
 const UTD_NOTICE_EVERY: Duration = Duration::from_secs(60);
 
-impl Adapter {
+impl Svc {
     pub(super) fn on_timeline(self: &Arc<Self>, room: &Room, event: TimelineEvent) {
-        if event.kind.sender().is_some_and(|s| s == self.me) {
+        if event.kind.sender().is_some_and(|s| s == self.transport().me) {
             return;
         }
         tracing::trace!(salon = %room.room_id(), evenement = ?event.event_id(), indechiffrable = event.kind.is_utd(), "événement");
@@ -49,99 +48,57 @@ impl Adapter {
         else {
             return;
         };
-        let sent_at = i64::from(m.origin_server_ts.as_secs());
-        self.on_message(room, m.event_id, &m.sender, m.content, sent_at);
-    }
-
-    fn on_message(
-        self: &Arc<Self>,
-        room: &Room,
-        event_id: OwnedEventId,
-        sender: &OwnedUserId,
-        content: RoomMessageEventContent,
-        sent_at: i64,
-    ) {
-        if *sender == self.me {
+        let me = &self.transport().me;
+        let MessageType::Text(text) = &m.content.msgtype else {
+            return;
+        };
+        if m.sender == *me {
             return;
         }
-        let MessageType::Text(text) = &content.msgtype else {
-            return;
-        };
-        let thread = match &content.relates_to {
+        let thread = match &m.content.relates_to {
             Some(Relation::Replacement(_)) => return,
-            Some(Relation::Thread(t)) => Some(Thread::InThread { root: t.event_id.clone(), latest: event_id.clone() }),
+            Some(Relation::Thread(t)) => {
+                Some(Thread::InThread { root: t.event_id.clone(), latest: m.event_id.clone() })
+            }
             _ => None,
         };
-        let mut body = strip_reply_fallback(&text.body, content.relates_to.is_some());
+        let mut body = strip_reply_fallback(&text.body, m.content.relates_to.is_some());
         let group = room.joined_members_count() > 2;
         if group {
-            let mentioned =
-                content.mentions.as_ref().is_some_and(|m| m.user_ids.contains(&self.me)) || self.named_in(&body);
+            let names = &self.transport().names;
+            let lower = body.to_lowercase();
+            let mentioned = m.content.mentions.as_ref().is_some_and(|x| x.user_ids.contains(me))
+                || names.iter().any(|n| lower.contains(n.as_str()));
             if !mentioned {
                 return;
             }
-            body = strip_mention(&body, &self.names);
+            body = strip_mention(&body, names);
         }
-        let thread = thread.or_else(|| group.then(|| Thread::Reply(event_id.clone())));
-        if !group
-            && self.access.admins.contains(sender)
-            && reload::admin_command(&body) == Some(reload::AdminCommand::Reload)
-        {
-            self.reload(room, thread, event_id.to_string(), sender);
-            return;
+        let thread = thread.or_else(|| group.then(|| Thread::Reply(m.event_id.clone())));
+        let (dest, room_id) = (Dest { room: room.room_id().to_owned(), thread }, room.room_id().as_str());
+        let msg = Message::new(Matrix::NAME, m.sender.as_str(), room_id, body, Some(m.event_id.to_string()), dest);
+        if !self.submit(&msg.private(!group).sent_at(i64::from(m.origin_server_ts.as_secs()))) {
+            debug!(salon = %room.room_id(), evenement = %m.event_id, "déjà traité");
         }
-        let incoming = self.incoming(room.room_id(), sender.as_str(), body, event_id.to_string(), Some(sent_at));
-        if !self.turn(room, &incoming, thread) {
-            debug!(salon = %room.room_id(), evenement = %event_id, "déjà traité");
-        }
-    }
-
-    /// An admin's `!recharger`: the content is reloaded if it validates, and the admin is told.
-    fn reload(self: &Arc<Self>, room: &Room, thread: Option<Thread>, event_id: String, admin: &OwnedUserId) {
-        let this = Arc::clone(self);
-        let room = room.clone();
-        let admin = admin.to_string();
-        self.tasks.spawn(async move {
-            let (bot, root, id) = (Arc::clone(&this.bot), this.content_root.clone(), event_id.clone());
-            let replies = tokio::task::spawn_blocking(move || {
-                // A replayed command is not run (nor answered) twice; one killed before its
-                // answer was recorded runs again, which does no harm.
-                let done = bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).store_mut().is_handled(&id);
-                if done.unwrap_or(false) {
-                    return None;
-                }
-                Some(reload::outcome_replies(&reload::try_reload(&bot, &root)))
-            })
-            .await
-            .ok()
-            .flatten();
-            if let Some(replies) = replies {
-                this.record(&room, &event_id, &admin, &replies, thread);
-            }
-        });
-    }
-
-    fn named_in(&self, body: &str) -> bool {
-        let lower = body.to_lowercase();
-        self.names.iter().any(|n| lower.contains(n.as_str()))
     }
 
     fn undecryptable(self: &Arc<Self>, room: &Room, raw: Raw<OriginalSyncRoomEncryptedEvent>) {
         let this = Arc::clone(self);
         let room = room.clone();
-        let retrying = self.retrying.guard();
-        self.tasks.spawn(async move {
+        let retrying = self.transport().retrying.guard();
+        self.tasks().spawn(async move {
             let _retrying = retrying;
-            let started = Instant::now();
-            while started.elapsed() < UTD_GRACE {
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                if let Ok(event) = room.decrypt_event(&raw, None).await
-                    && !event.kind.is_utd()
-                {
-                    debug!(salon = %room.room_id(), "message déchiffré après un nouvel essai");
-                    this.on_event(&room, event.kind.raw());
-                    return;
+            let policy = Policy { max_delay: Duration::from_millis(500), total: Some(UTD_GRACE), times: None };
+            let decrypt = || async {
+                match room.decrypt_event(&raw, None).await {
+                    Ok(event) if !event.kind.is_utd() => Ok(event),
+                    _ => Err(Failure::transient("toujours indéchiffrable")),
                 }
+            };
+            if let Ok(event) = retry(policy, decrypt, |_, _| {}).await {
+                debug!(salon = %room.room_id(), "message déchiffré après un nouvel essai");
+                this.on_event(&room, event.kind.raw());
+                return;
             }
             // In a group room the message may not even be for the bot: no notice there.
             if room.joined_members_count() > 2 {
@@ -149,7 +106,7 @@ impl Adapter {
                 return;
             }
             {
-                let mut last = this.utd_notices.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut last = this.transport().utd_notices.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
                 let now = Instant::now();
                 if last.get(room.room_id()).is_some_and(|t| now.duration_since(*t) < UTD_NOTICE_EVERY) {
                     return;
@@ -160,7 +117,9 @@ impl Adapter {
             let id = raw.get_field::<String>("event_id").ok().flatten().unwrap_or_default();
             let sender = raw.get_field::<String>("sender").ok().flatten().unwrap_or_default();
             let notice = [crate::reply::Reply::say("message-indechiffrable")];
-            if this.record(&room, &format!("indechiffrable:{id}"), &sender, &notice, None) {
+            let key = format!("matrix:{}:{sender}", room.room_id());
+            let dest = Dest { room: room.room_id().to_owned(), thread: None };
+            if this.push(dest, &format!("indechiffrable:{id}"), &key, &notice) {
                 info!(salon = %room.room_id(), "message indéchiffrable : demande de renvoi");
             }
         });

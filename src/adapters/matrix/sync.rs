@@ -25,10 +25,10 @@ use matrix_sdk::ruma::events::AnySyncTimelineEvent;
 use matrix_sdk::ruma::serde::Raw;
 use matrix_sdk::ruma::uint;
 use matrix_sdk::sync::SyncResponse;
-use tokio::sync::watch;
 use tracing::{debug, info, warn};
 
-use super::{Adapter, Backoff, Retry, classify};
+use super::{Svc, failure};
+use crate::driver::service::{Failure, Policy, Stop};
 
 /// How long the homeserver holds a sync request when nothing happens.
 const LONG_POLL: Duration = Duration::from_secs(30);
@@ -36,17 +36,14 @@ const LONG_POLL: Duration = Duration::from_secs(30);
 /// past this the request is only waiting on the network and is dropped).
 const STOP_GRACE: Duration = Duration::from_secs(1);
 
-pub(super) async fn run(
-    adapter: Arc<Adapter>,
-    token_file: PathBuf,
-    mut stop: watch::Receiver<bool>,
-) -> anyhow::Result<()> {
+pub(super) async fn run(svc: Arc<Svc>, token_file: PathBuf, mut stop: Stop) -> anyhow::Result<()> {
     let mut token = read_token(&token_file);
     let mut first = token.is_none();
-    let mut backoff = Backoff::new(Duration::from_secs(30));
+    let backoff = || Policy::delays(Duration::from_secs(30));
+    let mut delays = backoff();
     let mut started = false;
     loop {
-        if *stop.borrow() {
+        if stop.is_set() {
             return Ok(());
         }
         let mut settings = SyncSettings::new().filter(filter());
@@ -54,21 +51,21 @@ pub(super) async fn run(
             Some(t) => settings.token(t.clone()).timeout(if started { LONG_POLL } else { Duration::ZERO }),
             None => settings.timeout(Duration::ZERO),
         };
-        let sync = adapter.client.sync_once(settings);
+        let sync = svc.transport().client.sync_once(settings);
         tokio::pin!(sync);
         let result = tokio::select! {
             r = &mut sync => r,
-            _ = stop.changed() => match tokio::time::timeout(STOP_GRACE, &mut sync).await {
+            () = stop.wait() => match tokio::time::timeout(STOP_GRACE, &mut sync).await {
                 Ok(r) => r,
                 Err(_) => return Ok(()),
             },
         };
         match result {
             Ok(response) => {
-                backoff.reset();
+                delays = backoff();
                 let next = response.next_batch.clone();
-                adapter.dispatch(response, first);
-                if adapter.retrying.busy() {
+                svc.dispatch(response, first);
+                if svc.transport().retrying.busy() {
                     debug!("messages indéchiffrables en cours d'essai : jeton de synchronisation retenu");
                 } else {
                     save_token(&token_file, &next);
@@ -78,22 +75,22 @@ pub(super) async fn run(
                 if !started {
                     started = true;
                     first = false;
-                    adapter.after_first_sync();
+                    svc.after_first_sync();
                     info!("synchronisé, à l'écoute");
                 }
             }
             Err(e) => {
-                let wait = match classify(&e) {
-                    Retry::After(d) => {
+                let next = delays.next().unwrap_or(Duration::from_secs(30));
+                let wait = match failure(&e) {
+                    Failure::Transient { after: Some(d), .. } => {
                         warn!("limite de débit du serveur : nouvelle synchronisation dans {d:?}");
                         d
                     }
-                    Retry::Backoff => {
-                        let d = backoff.next_delay();
-                        warn!("synchronisation impossible ({e}) : nouvel essai dans {d:?}");
-                        d
+                    Failure::Transient { after: None, .. } => {
+                        warn!("synchronisation impossible ({e}) : nouvel essai dans {next:?}");
+                        next
                     }
-                    Retry::Never => {
+                    Failure::Permanent(_) => {
                         if is_auth_error(&e) {
                             bail!(
                                 "le serveur refuse la session du bot ({e}) : reconnectez-le en déplaçant session.json et store/ \
@@ -108,14 +105,13 @@ pub(super) async fn run(
                             first = true;
                             continue;
                         }
-                        let d = backoff.next_delay();
-                        warn!("synchronisation refusée ({e}) : nouvel essai dans {d:?}");
-                        d
+                        warn!("synchronisation refusée ({e}) : nouvel essai dans {next:?}");
+                        next
                     }
                 };
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
-                    _ = stop.changed() => return Ok(()),
+                    () = stop.wait() => return Ok(()),
                 }
             }
         }
@@ -156,7 +152,7 @@ fn save_token(file: &Path, token: &str) {
     }
 }
 
-impl Adapter {
+impl Svc {
     /// Hands each part of a sync response to its handler. `look_only`: the first sync of a new
     /// device, whose timeline is old history.
     fn dispatch(self: &Arc<Self>, response: SyncResponse, look_only: bool) {
@@ -164,14 +160,15 @@ impl Adapter {
             self.on_invite(room_id.clone());
         }
         for (room_id, update) in response.rooms.joined {
-            let Some(room) = self.client.get_room(&room_id) else {
+            let me = self.transport().me.as_str();
+            let Some(room) = self.transport().client.get_room(&room_id) else {
                 continue;
             };
             // A room just joined starts with a limited timeline; elsewhere a gap means messages
             // that will not be read (a long outage in a busy room).
             let own_join = |raw: &Raw<AnySyncTimelineEvent>| {
                 raw.get_field::<String>("type").ok().flatten().as_deref() == Some("m.room.member")
-                    && raw.get_field::<String>("state_key").ok().flatten().as_deref() == Some(self.me.as_str())
+                    && raw.get_field::<String>("state_key").ok().flatten().as_deref() == Some(me)
                     && raw
                         .get_field::<serde_json::Value>("content")
                         .ok()
@@ -187,7 +184,8 @@ impl Adapter {
                 warn!(salon = %room_id, "synchronisation tronquée : des messages plus anciens ne seront pas lus");
             }
             if just_joined
-                && let Some(tx) = self.joins.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&room_id)
+                && let Some(tx) =
+                    self.transport().joins.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&room_id)
             {
                 let _ = tx.send(());
             }
@@ -212,16 +210,15 @@ impl Adapter {
         }
         for room_id in response.rooms.left.keys() {
             debug!(salon = %room_id, "salon quitté");
-            self.outboxes.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(room_id);
         }
     }
 
     /// Once per start: invites still pending, rooms left empty while the bot was away.
     fn after_first_sync(self: &Arc<Self>) {
-        for room in self.client.invited_rooms() {
+        for room in self.transport().client.invited_rooms() {
             self.on_invite(room.room_id().to_owned());
         }
-        for room in self.client.joined_rooms() {
+        for room in self.transport().client.joined_rooms() {
             self.leave_if_alone(&room);
         }
     }

@@ -1,10 +1,10 @@
-//! Hot reload of the content for the long-running adapters: on SIGHUP, on an admin's command,
-//! and when a content file changes (debounced). A reload whose content fails the check is
-//! refused and logged with its diagnostics; the bot keeps serving the previous content.
+//! Hot reload of the content: on an admin's `!recharger`, and for the long-running transports
+//! (feature `service`) on SIGHUP and when a content file changes (debounced). A reload whose
+//! content fails the check is refused and logged with its diagnostics; the bot keeps serving
+//! the previous content.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::SharedBot;
 use crate::content;
@@ -68,27 +68,13 @@ pub fn outcome_replies(outcome: &Outcome) -> Vec<Reply> {
     }
 }
 
-/// Admin commands, typed in a conversation by a configured admin.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AdminCommand {
-    Reload,
-}
-
-/// Reads an admin command (`!recharger`); anything else is an ordinary message.
-#[must_use]
-pub fn admin_command(text: &str) -> Option<AdminCommand> {
-    match crate::text::fold(text).trim() {
-        "!recharger" | "!reload" | "!recharge" => Some(AdminCommand::Reload),
-        _ => None,
-    }
-}
-
 /// Spawns the reload triggers: SIGHUP and file changes under the content root (debounced).
 /// Returns the watcher, which must be kept alive.
 ///
 /// # Errors
 /// When the file watcher cannot start.
-pub fn spawn(bot: SharedBot, root: PathBuf) -> anyhow::Result<impl Drop> {
+#[cfg(feature = "service")]
+pub fn spawn(bot: SharedBot, root: std::path::PathBuf) -> anyhow::Result<impl Drop> {
     #[cfg(unix)]
     {
         let (bot, root) = (bot.clone(), root.clone());
@@ -101,14 +87,15 @@ pub fn spawn(bot: SharedBot, root: PathBuf) -> anyhow::Result<impl Drop> {
         });
     }
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(500), None, move |res| {
-        if let Ok(events) = res {
-            let events: Vec<notify_debouncer_full::DebouncedEvent> = events;
-            if events.iter().any(|e| !e.kind.is_access()) {
-                let _ = tx.send(());
+    let mut debouncer =
+        notify_debouncer_full::new_debouncer(std::time::Duration::from_millis(500), None, move |res| {
+            if let Ok(events) = res {
+                let events: Vec<notify_debouncer_full::DebouncedEvent> = events;
+                if events.iter().any(|e| !e.kind.is_access()) {
+                    let _ = tx.send(());
+                }
             }
-        }
-    })?;
+        })?;
     for dir in ["dialogues", "locales", "data"] {
         let path = root.join(dir);
         if path.is_dir() {
@@ -154,8 +141,6 @@ mod tests {
         std::fs::write(&dialogue, text.replace("ask = \"q-theme\"", "ask = \"q-theme\"\n# modifié")).unwrap();
         assert!(matches!(try_reload(&bot, dir.path()), Outcome::Reloaded { .. }));
         assert_ne!(bot.lock().unwrap().content().version, v0);
-        assert_eq!(admin_command(" !Recharger "), Some(AdminCommand::Reload));
-        assert_eq!(admin_command("recharger"), None);
     }
 
     fn copy(from: &Path, to: &Path) {

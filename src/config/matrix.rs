@@ -3,14 +3,17 @@
 //!
 //! Resolution is pure (the environment is passed in) so that it is tested without touching the
 //! process environment. Secrets are read only when they are needed, and never printed: the
-//! password travels in a [`Secret`] whose `Debug` hides it.
+//! password travels in a [`Secret`] whose `Debug` hides it. The data directory defaults to the
+//! driver's ([`crate::driver::data_dir`]).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use matrix_sdk::ruma::{OwnedUserId, UserId};
 use serde::Deserialize;
+
+use crate::config::{Secret, read_owner_only};
 
 /// The whole configuration file: only `[matrix]` is read here; other sections belong to other
 /// adapters.
@@ -48,23 +51,6 @@ pub struct MatrixFile {
     pub typing_delay_ms: Option<u64>,
     /// File holding a passphrase that encrypts the crypto store (owner-only); none by default.
     pub store_passphrase_file: Option<PathBuf>,
-}
-
-/// A secret value: never shown by `Debug` or `Display`.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    #[must_use]
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
 }
 
 /// How the bot identifies itself at its first login.
@@ -149,7 +135,8 @@ impl Settings {
                 "serveur Matrix absent : avec un courriel ou un nom court, donnez MATRIX_HOMESERVER ou `homeserver`"
             ),
         };
-        let data_dir = var("AIGUILLEUR_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(default_data_dir);
+        let data_dir =
+            var("AIGUILLEUR_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(crate::driver::data_dir);
         let db = db.unwrap_or_else(|| data_dir.join("matrix.sqlite"));
         let servers = match var("MATRIX_ALLOWED_SERVERS") {
             Some(list) => Some(list.split(',').map(str::to_owned).collect()),
@@ -172,7 +159,7 @@ impl Settings {
         Ok(Self {
             homeserver,
             login,
-            password: env("MATRIX_PASSWORD").filter(|p| !p.is_empty()).map(Secret),
+            password: env("MATRIX_PASSWORD").filter(|p| !p.is_empty()).map(Secret::new),
             password_file: file.password_file,
             data_dir,
             db,
@@ -198,7 +185,7 @@ impl Settings {
                 "mot de passe Matrix absent : variable MATRIX_PASSWORD ou `password_file` (lisible par son seul propriétaire)"
             )
         };
-        Ok(Secret(read_owner_only(file)?))
+        read_owner_only(file)
     }
 
     /// The crypto store's passphrase, when one is configured.
@@ -206,7 +193,7 @@ impl Settings {
     /// # Errors
     /// An unreadable or too open passphrase file.
     pub fn store_passphrase(&self) -> anyhow::Result<Option<Secret>> {
-        self.store_passphrase_file.as_deref().map(|f| read_owner_only(f).map(Secret)).transpose()
+        self.store_passphrase_file.as_deref().map(read_owner_only).transpose()
     }
 
     /// The directory of the Matrix session, crypto store and recovery key.
@@ -214,20 +201,6 @@ impl Settings {
     pub fn matrix_dir(&self) -> PathBuf {
         self.data_dir.join("matrix")
     }
-}
-
-fn read_owner_only(file: &Path) -> anyhow::Result<String> {
-    crate::config::check_owner_only(file)?;
-    let text = std::fs::read_to_string(file).with_context(|| format!("lecture de {}", file.display()))?;
-    Ok(text.trim().to_owned())
-}
-
-/// `$XDG_DATA_HOME/aiguilleur`, else `~/.local/share/aiguilleur`, else `./aiguilleur-data`.
-fn default_data_dir() -> PathBuf {
-    std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .map_or_else(|| PathBuf::from("aiguilleur-data"), |base| base.join("aiguilleur"))
 }
 
 #[cfg(test)]
@@ -288,7 +261,7 @@ mod tests {
 
     #[test]
     fn example_config_reads() {
-        let text = include_str!("../../../aiguilleur.example.toml");
+        let text = include_str!("../../aiguilleur.example.toml");
         let f = toml::from_str::<FileConfig>(text).unwrap().matrix;
         let s = Settings::resolve(f, &env(&[]), None).unwrap();
         assert_eq!(s.login, Login::Email("aiguilleur@manche.gouv.fr".into()));

@@ -1,7 +1,14 @@
-//! Configuration files and secrets for the long-running adapters.
+//! The configuration file (`aiguilleur.toml`) and secrets of the long-running transports: one
+//! section per transport ([`matrix`], [`discord`]), each with the environment variables that
+//! override it, resolved here so that the adapters only deal with their platform.
 //!
 //! Secrets (passwords, tokens) come from an environment variable or from a file readable by its
 //! owner only; never from the command line, never logged.
+
+#[cfg(feature = "discord")]
+pub mod discord;
+#[cfg(feature = "matrix")]
+pub mod matrix;
 
 use std::path::{Path, PathBuf};
 
@@ -18,22 +25,52 @@ pub fn read_toml<T: DeserializeOwned + Default>(path: Option<&Path>) -> anyhow::
     toml::from_str(&text).with_context(|| format!("configuration {}", path.display()))
 }
 
+/// A secret value: never shown by `Debug`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    #[must_use]
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
 /// A secret from `env_var`, else from `file` (which must be readable by its owner only).
 ///
 /// # Errors
 /// Neither given, the file unreadable, or readable by others.
-pub fn read_secret(env_var: &str, file: Option<&Path>) -> anyhow::Result<String> {
+pub fn read_secret(env_var: &str, file: Option<&Path>) -> anyhow::Result<Secret> {
     if let Ok(v) = std::env::var(env_var)
         && !v.is_empty()
     {
-        return Ok(v);
+        return Ok(Secret(v));
     }
     let Some(file) = file else {
         bail!("secret absent : définissez la variable {env_var} ou un fichier lisible par son seul propriétaire")
     };
+    read_owner_only(file)
+}
+
+/// The trimmed contents of a secret file, which must be readable by its owner only.
+///
+/// # Errors
+/// The file unreadable, or readable by others.
+pub fn read_owner_only(file: &Path) -> anyhow::Result<Secret> {
     check_owner_only(file)?;
     let text = std::fs::read_to_string(file).with_context(|| format!("lecture de {}", file.display()))?;
-    Ok(text.trim().to_owned())
+    Ok(Secret(text.trim().to_owned()))
 }
 
 /// Refuses a secret file that group or others can read.
@@ -102,7 +139,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let f = dir.path().join("secret");
         write_owner_only(&f, b"s3cret\n").unwrap();
-        assert_eq!(read_secret("AIGUILLEUR_TEST_UNSET_VAR", Some(&f)).unwrap(), "s3cret");
+        assert_eq!(read_secret("AIGUILLEUR_TEST_UNSET_VAR", Some(&f)).unwrap().expose(), "s3cret");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
