@@ -63,8 +63,8 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
     folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
-/// A key for comparing names: folded words joined by single spaces, with `st`/`ste` expanded to
-/// `saint`/`sainte` (so "St-Lô", "saint lo" and "Saint-Lô" agree).
+/// A key for comparing names: folded words joined by single spaces ("Saint-Lô" and "saint lo"
+/// agree). Abbreviations ("St-Lô") are the vocabulary's: see `Communes::key`.
 #[must_use]
 pub fn name_key(s: &str) -> String {
     let folded = fold(s);
@@ -73,138 +73,9 @@ pub fn name_key(s: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(match w {
-            "st" => "saint",
-            "ste" => "sainte",
-            other => other,
-        });
+        out.push_str(w);
     }
     out
-}
-
-/// French function words that carry no meaning for a search.
-const STOP_WORDS: &[&str] = &[
-    "a",
-    "au",
-    "aux",
-    "avec",
-    "c",
-    "ca",
-    "ce",
-    "ces",
-    "cet",
-    "cette",
-    "d",
-    "dans",
-    "de",
-    "des",
-    "du",
-    "elle",
-    "en",
-    "est",
-    "et",
-    "etc",
-    "faire",
-    "il",
-    "ils",
-    "j",
-    "je",
-    "l",
-    "la",
-    "le",
-    "les",
-    "leur",
-    "leurs",
-    "lui",
-    "m",
-    "ma",
-    "mais",
-    "me",
-    "mes",
-    "moi",
-    "mon",
-    "n",
-    "ne",
-    "nos",
-    "notre",
-    "nous",
-    "on",
-    "ou",
-    "par",
-    "pas",
-    "pour",
-    "qu",
-    "que",
-    "qui",
-    "quoi",
-    "s",
-    "sa",
-    "se",
-    "ses",
-    "son",
-    "sur",
-    "t",
-    "ta",
-    "te",
-    "tes",
-    "toi",
-    "ton",
-    "tu",
-    "un",
-    "une",
-    "vos",
-    "votre",
-    "vous",
-    "y",
-    "quel",
-    "quelle",
-    "quels",
-    "quelles",
-    "comment",
-    "contacter",
-    "contact",
-    "besoin",
-    "veut",
-    "voudrais",
-    "voudrait",
-    "veux",
-    "souhaite",
-    "cherche",
-    "donne",
-    "droit",
-    "avoir",
-    "etre",
-    "sont",
-    "ont",
-    "a-t-il",
-    "peut",
-    "peux",
-    "pouvez",
-    "svp",
-    "merci",
-    "bonjour",
-    "il",
-    "ya",
-    "mairie",
-    "commune",
-    "quoi",
-    "c'est",
-    "qu'est",
-    "ceci",
-    "cela",
-    "ete",
-    "sommes",
-    "suis",
-    "fait",
-    "tout",
-    "tous",
-    "plus",
-    "tres",
-];
-
-#[must_use]
-pub fn is_stop_word(w: &str) -> bool {
-    STOP_WORDS.contains(&w)
 }
 
 /// A light French stemmer for search: strips the plural marks `s` and `x` and the feminine or
@@ -297,9 +168,8 @@ mod tests {
     }
 
     #[test]
-    fn name_key_expands_saint() {
-        assert_eq!(name_key("St-Lô"), "saint lo");
-        assert_eq!(name_key("Sainte-Mère-Église"), name_key("ste mere eglise"));
+    fn name_key_joins_folded_words() {
+        assert_eq!(name_key("Saint-Lô"), "saint lo");
         assert_eq!(name_key("La Haye-du-Puits"), "la haye du puits");
     }
 

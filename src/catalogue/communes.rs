@@ -72,11 +72,11 @@ struct Outside {
 
 impl Outside {
     /// Indexes the communes outside the Manche (validated by the loader).
-    fn index(list: Vec<Ailleurs>) -> Self {
+    fn index(list: Vec<Ailleurs>, key: &dyn Fn(&str) -> String) -> Self {
         let mut o = Self::default();
         for a in list {
             let i = o.list.len();
-            o.by_key.entry(name_key(&a.nom)).or_default().push(i);
+            o.by_key.entry(key(&a.nom)).or_default().push(i);
             o.by_code.entry(a.insee.clone()).or_default().push(i);
             for cp in &a.codes_postaux {
                 let e = o.by_code.entry(cp.clone()).or_default();
@@ -102,6 +102,37 @@ pub struct Communes {
     by_postal: HashMap<String, Vec<usize>>,
     /// Words that start a commune name of the Manche, for finding one inside a sentence.
     first_words: HashMap<String, Vec<usize>>,
+    words: Words,
+}
+
+/// The words around commune names, from the vocabulary (`dialogues/vocabulaire.toml`): those
+/// that announce a name in a sentence, those to drop before and after it in an answer, and the
+/// abbreviations inside names.
+#[derive(Debug, Clone, Default)]
+pub struct Words {
+    pub cues: Vec<String>,
+    pub prefixes: Vec<String>,
+    pub suffixes: Vec<String>,
+    /// Short form → full form, one word each ("st" → "saint").
+    pub abbreviations: Vec<(String, String)>,
+}
+
+impl Words {
+    /// From the vocabulary's groups.
+    #[must_use]
+    pub fn from_vocab(v: &crate::dialogue::vocab::Vocabulaire) -> Self {
+        use crate::dialogue::vocab::Groupe;
+        Self {
+            cues: v.list(Groupe::CommuneIndices).to_vec(),
+            prefixes: v.list(Groupe::CommuneDebuts).to_vec(),
+            suffixes: v.list(Groupe::CommuneFins).to_vec(),
+            abbreviations: v
+                .list(Groupe::Abreviations)
+                .iter()
+                .filter_map(|e| e.split_once(' ').map(|(a, b)| (a.trim().to_owned(), b.trim().to_owned())))
+                .collect(),
+        }
+    }
 }
 
 /// How many candidates a short choice list may hold.
@@ -111,10 +142,11 @@ impl Communes {
     /// Builds the indexes. `anciennes` maps former commune names (communes déléguées) to the
     /// INSEE code of the commune they now belong to.
     #[must_use]
-    pub fn new(manche: Vec<Commune>, ailleurs: Vec<Ailleurs>, anciennes: &[(String, String)]) -> Self {
-        let mut c = Self { manche, ailleurs: std::sync::Arc::new(Outside::index(ailleurs)), ..Self::default() };
+    pub fn new(manche: Vec<Commune>, ailleurs: Vec<Ailleurs>, anciennes: &[(String, String)], words: Words) -> Self {
+        let mut c = Self { manche, words, ..Self::default() };
+        c.ailleurs = std::sync::Arc::new(Outside::index(ailleurs, &|s| c.key(s)));
         for (i, commune) in c.manche.iter().enumerate() {
-            let key = name_key(&commune.nom);
+            let key = c.key(&commune.nom);
             c.by_key.entry(key.clone()).or_default().push(i);
             c.first_words.entry(key.split(' ').next().unwrap_or_default().to_owned()).or_default().push(i);
             c.keys.push(key);
@@ -125,7 +157,7 @@ impl Communes {
         }
         for (nom, insee) in anciennes {
             if let Some(&i) = c.by_insee.get(insee) {
-                let key = name_key(nom);
+                let key = c.key(nom);
                 let entry = c.by_key.entry(key.clone()).or_default();
                 if !entry.contains(&i) {
                     entry.push(i);
@@ -137,6 +169,20 @@ impl Communes {
             }
         }
         c
+    }
+
+    /// A key for comparing names: folded words, abbreviations written out ("St-Lô" and
+    /// "saint lo" agree).
+    #[must_use]
+    pub fn key(&self, s: &str) -> String {
+        let k = name_key(s);
+        if self.words.abbreviations.is_empty() {
+            return k;
+        }
+        k.split(' ')
+            .map(|w| self.words.abbreviations.iter().find(|(a, _)| a == w).map_or(w, |(_, full)| full.as_str()))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     fn outside(&self) -> &Outside {
@@ -173,7 +219,7 @@ impl Communes {
         if digits.len() == 5 && folded.chars().filter(|c| c.is_alphabetic()).count() == 0 {
             return self.lookup_code(&digits);
         }
-        let key = strip_cues(&name_key(input));
+        let key = self.strip_cues(&self.key(input));
         if key.is_empty() {
             return Lookup::NotFound;
         }
@@ -248,7 +294,7 @@ impl Communes {
     /// word such as "de", "à" or "commune", so that ordinary words are not taken for names.
     #[must_use]
     pub fn find_in_sentence(&self, folded: &str, need_cue: bool) -> Option<usize> {
-        let key = name_key(folded);
+        let key = self.key(folded);
         let toks: Vec<&str> = key.split(' ').collect();
         // Where each word ends in the text, to see what follows a name at the very start.
         let ends: Vec<usize> = {
@@ -276,7 +322,7 @@ impl Communes {
             let Some(cands) = self.first_words.get(toks[start]) else {
                 continue;
             };
-            if need_cue && start > 0 && !is_cue(toks[start - 1]) {
+            if need_cue && start > 0 && !self.words.cues.iter().any(|c| c == toks[start - 1]) {
                 continue;
             }
             for end in (start + 1..=toks.len().min(start + 8)).rev() {
@@ -318,58 +364,25 @@ fn several(mut list: Vec<usize>) -> Lookup {
     }
 }
 
-fn is_cue(w: &str) -> bool {
-    matches!(
-        w,
-        "de" | "d"
-            | "a"
-            | "sur"
-            | "commune"
-            | "mairie"
-            | "maire"
-            | "ville"
-            | "village"
-            | "bourg"
-            | "pour"
-            | "secretaire"
-    )
-}
-
-/// Drops the words people put before a name: "commune de", "la mairie de", "je suis maire de".
-fn strip_cues(key: &str) -> String {
-    const PREFIXES: &[&str] = &[
-        "je suis le maire de ",
-        "je suis la maire de ",
-        "je suis maire de ",
-        "je suis maire d ",
-        "je suis a ",
-        "je suis de ",
-        "maire de ",
-        "mairie de ",
-        "la mairie de ",
-        "la commune de ",
-        "commune de ",
-        "commune d ",
-        "ville de ",
-        "c est ",
-        "nous sommes a ",
-        "on est a ",
-        "a ",
-    ];
-    let mut k = key;
-    for p in PREFIXES {
-        if let Some(rest) = k.strip_prefix(p) {
-            k = rest;
-            break;
+impl Communes {
+    /// Drops the words people put before and after a name: "commune de", "je suis maire de",
+    /// "merci".
+    fn strip_cues(&self, key: &str) -> String {
+        let mut k = key;
+        for p in &self.words.prefixes {
+            if let Some(rest) = k.strip_prefix(p.as_str()).filter(|r| r.starts_with(' ')) {
+                k = rest;
+                break;
+            }
         }
-    }
-    let mut out = k.trim().to_owned();
-    for suffix in [" merci", " svp", " s il vous plait"] {
-        if let Some(rest) = out.strip_suffix(suffix) {
-            out = rest.to_owned();
+        let mut out = k.trim().to_owned();
+        for suffix in &self.words.suffixes {
+            if let Some(rest) = out.strip_suffix(suffix.as_str()).filter(|r| r.ends_with(' ')) {
+                out = rest.trim_end().to_owned();
+            }
         }
+        out
     }
-    out
 }
 
 #[cfg(test)]
@@ -407,6 +420,12 @@ mod tests {
                 departement_nom: "Ille-et-Vilaine".into(),
             }],
             &[("Percy".into(), "50393".into())],
+            Words {
+                cues: vec!["de".into(), "a".into(), "maire".into(), "commune".into()],
+                prefixes: vec!["commune de".into(), "maire de".into()],
+                suffixes: vec!["merci".into()],
+                abbreviations: vec![("st".into(), "saint".into())],
+            },
         )
     }
 

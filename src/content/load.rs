@@ -95,7 +95,7 @@ impl<'s> Loader<'s> {
         cat.listes = self.listes(&[&dispositifs, &acteurs]);
         cat.max_age_months = self.fraicheur();
         cat.index();
-        let communes = self.communes(&statuts, &cat.statuts);
+        let communes = self.communes(&statuts, &cat.statuts, &vocab);
         let (mut dialogues, uses) = self.dialogues(&cat, &vocab);
         let locales = self.locales(&uses);
         fold_labels(&mut dialogues, &locales);

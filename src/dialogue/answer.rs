@@ -13,7 +13,6 @@ use super::vocab::Groupe;
 use crate::catalogue::Lookup;
 use crate::i18n::Arg;
 use crate::reply::{ChoiceView, Reply};
-use crate::text::name_key;
 
 /// Misunderstandings in a row after which the bot passes the question.
 const MAX_MISSES: u8 = 3;
@@ -127,8 +126,8 @@ impl<'a> Turn<'a> {
                     .filter(|n| (1..=names.len()).contains(n))
                     .map(|n| n - 1)
                     .or_else(|| {
-                        let key = name_key(input);
-                        names.iter().position(|n| name_key(n) == key)
+                        let key = self.content.communes.key(input);
+                        names.iter().position(|n| self.content.communes.key(n) == key)
                     });
                 if let Some(i) = chosen {
                     self.s.pending = None;
@@ -299,7 +298,7 @@ impl<'a> Turn<'a> {
         let folded = match self.role_value(Role::Commune) {
             Some(Value::Commune(insee)) => match self.content.communes.by_insee(insee) {
                 Some(c) => {
-                    without = without_name(folded, &c.nom);
+                    without = without_name(&self.content.communes, folded, &c.nom);
                     without.as_str()
                 }
                 None => folded,
@@ -541,8 +540,8 @@ fn normalise_multi(mut values: Vec<String>) -> Vec<String> {
 }
 
 /// `folded` with the words of `name` (compared as name keys) blanked out.
-pub(super) fn without_name(folded: &str, name: &str) -> String {
-    let key = name_key(name);
+pub(super) fn without_name(communes: &crate::catalogue::Communes, folded: &str, name: &str) -> String {
+    let key = communes.key(name);
     let wanted: Vec<&str> = key.split(' ').collect();
     // Words of the text with their byte ranges, compared the way names are.
     let mut spans = vec![];
@@ -557,7 +556,7 @@ pub(super) fn without_name(folded: &str, name: &str) -> String {
             _ => {}
         }
     }
-    let same = |(a, b): (usize, usize), w: &str| name_key(&folded[a..b]) == w;
+    let same = |(a, b): (usize, usize), w: &str| communes.key(&folded[a..b]) == w;
     let mut out = folded.to_owned();
     if wanted.is_empty() || spans.len() < wanted.len() {
         return out;
@@ -578,9 +577,11 @@ mod tests {
 
     #[test]
     fn commune_name_is_blanked_before_extraction() {
-        assert_eq!(without_name("agon coutainville, projet", "Agon-Coutainville").trim_start(), ", projet");
-        assert_eq!(without_name("maire de st-pair-sur-mer", "Saint-Pair-sur-Mer").trim_end(), "maire de");
-        assert_eq!(without_name("rien a voir", "Genêts"), "rien a voir");
+        let c = crate::content::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).content.expect("valid");
+        let w = |t, n| without_name(&c.communes, t, n);
+        assert_eq!(w("agon coutainville, projet", "Agon-Coutainville").trim_start(), ", projet");
+        assert_eq!(w("maire de st-pair-sur-mer", "Saint-Pair-sur-Mer").trim_end(), "maire de");
+        assert_eq!(w("rien a voir", "Genêts"), "rien a voir");
     }
 
     #[test]

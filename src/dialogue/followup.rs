@@ -86,7 +86,7 @@ pub fn reduce(content: &Content, folded: &str) -> String {
     // The commune's name says who asks, not what about ("Saint-Pair-sur-Mer" is no question
     // about the sea).
     let t = match content.communes.find_in_sentence(&t, true) {
-        Some(i) => super::answer::without_name(&t, &content.communes.manche[i].nom),
+        Some(i) => super::answer::without_name(&content.communes, &t, &content.communes.manche[i].nom),
         None => t,
     };
     without_negated(content, &t)

@@ -48,11 +48,15 @@ pub enum Groupe {
     Separateurs,
     Argent,
     SujetAnct,
+    CommuneIndices,
+    CommuneDebuts,
+    CommuneFins,
+    Abreviations,
 }
 
 impl Groupe {
     /// Every group with its name in the file, in the order of the shipped file.
-    pub const ALL: [(Self, &'static str); 34] = [
+    pub const ALL: [(Self, &'static str); 38] = [
         (Self::Oui, "oui"),
         (Self::Non, "non"),
         (Self::NeSaisPas, "ne-sais-pas"),
@@ -87,6 +91,10 @@ impl Groupe {
         (Self::Separateurs, "separateurs"),
         (Self::Argent, "argent"),
         (Self::SujetAnct, "sujet-anct"),
+        (Self::CommuneIndices, "commune-indices"),
+        (Self::CommuneDebuts, "commune-debuts"),
+        (Self::CommuneFins, "commune-fins"),
+        (Self::Abreviations, "abreviations"),
     ];
 
     #[must_use]
@@ -184,7 +192,7 @@ impl Vocabulaire {
             let boundary = rest.is_empty()
                 || !rest.starts_with(|c: char| c.is_alphanumeric())
                 || !w.ends_with(|c: char| c.is_alphanumeric());
-            boundary.then(|| rest.trim_start_matches(|c: char| !c.is_alphanumeric() && c != '?').trim())
+            boundary.then(|| rest.trim_start_matches(|c: char| c.is_whitespace() || ",;:.!-".contains(c)).trim())
         })
     }
 

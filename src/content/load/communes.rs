@@ -46,7 +46,7 @@ impl Loader<'_> {
         rows
     }
 
-    pub(super) fn communes(&mut self, statuts: &Defs, statut_list: &[Statut]) -> Communes {
+    pub(super) fn communes(&mut self, statuts: &Defs, statut_list: &[Statut], vocab: &Vocabulaire) -> Communes {
         let mut manche = vec![];
         for (r, f, line) in self
             .csv_rows("data/communes.csv", &["insee", "nom", "codes_postaux", "population", "epci_siren", "epci_nom"])
@@ -77,7 +77,7 @@ impl Loader<'_> {
             .map(|(r, _, _)| (r[0].clone(), r[1].clone()))
             .collect();
         self.statuts_communes(statuts, statut_list, &mut manche);
-        Communes::new(manche, ailleurs, &anciennes)
+        Communes::new(manche, ailleurs, &anciennes, crate::catalogue::communes::Words::from_vocab(vocab))
     }
 
     /// `data/communes-hors-manche.csv`, every row checked.
