@@ -287,6 +287,12 @@ impl<'a> Turn<'a> {
         if !node.nsp_choice {
             self.out.push(Reply::say("nsp-ok"));
         }
+        // Someone who does not know twice may rather be helped by a person: the single entry
+        // point is offered once, and the questions go on.
+        let unknown_before = self.s.slots.values().filter(|v| v.is_unknown()).count();
+        if unknown_before == 1 {
+            self.out.push(Reply::say("recours-guichet"));
+        }
         self.accept(index, node, value, "");
     }
 

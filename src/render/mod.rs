@@ -163,6 +163,8 @@ pub fn blocks(content: &Content, lang: &str, replies: &[Reply]) -> Vec<Block> {
                         args.extend(programme_args(content, lang, c, connus));
                         out.push(Block::Para(cx.msg("statuts-connus", &args)));
                     }
+                    // No commune known: nothing to say of its programmes.
+                    _ if commune.is_none() => {}
                     _ => out.push(Block::Para(cx.msg("statuts-aucun-connu", &[("commune", Arg::Text(name))]))),
                 }
             }
