@@ -159,13 +159,19 @@ impl SourceFile {
 /// "vouliez-vous dire « x » ?" for the nearest of `candidates`, when one is near enough.
 #[must_use]
 pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    nearest(wanted, candidates).map(|best| format!("vouliez-vous dire « {best} » ?"))
+}
+
+/// The nearest of `candidates` to `wanted`, when one is near enough (accents and case aside).
+#[must_use]
+pub fn nearest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wanted_folded = crate::text::fold(wanted);
-    let best = candidates
+    candidates
         .into_iter()
         .map(|c| (strsim::normalized_damerau_levenshtein(&wanted_folded, &crate::text::fold(c)), c))
         .filter(|(score, _)| *score >= 0.6)
-        .max_by(|a, b| a.0.total_cmp(&b.0))?;
-    Some(format!("vouliez-vous dire « {} » ?", best.1))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@ mod french;
 mod listes;
 mod locales;
 mod loops;
+mod meaning;
 mod needs;
 mod roles;
 mod vocab;
@@ -58,6 +59,12 @@ pub struct Loader<'s> {
     node_spans: HashMap<(String, String), (usize, Range<usize>)>,
     /// Records with their dates and where they are written, for the list of records to re-check.
     dated: Vec<DatedRecord>,
+    /// Files that could not be read or parsed (see `incomplete`).
+    failed: BTreeSet<String>,
+    /// References to ids, checked once every use is known (see `resolve_references`).
+    references: Vec<checks::Reference>,
+    /// Dispositifs whose `beneficiaires` leave out communes: (file, span, id, list).
+    restricted: Vec<(usize, Range<usize>, String, Vec<String>)>,
 }
 
 /// Where an id was defined: file index and span, for "duplicate" and "unknown" diagnostics.
@@ -76,6 +83,9 @@ impl<'s> Loader<'s> {
             hasher: std::collections::hash_map::DefaultHasher::new(),
             node_spans: HashMap::new(),
             dated: vec![],
+            failed: BTreeSet::new(),
+            references: vec![],
+            restricted: vec![],
         }
     }
 
@@ -91,12 +101,21 @@ impl<'s> Loader<'s> {
         let dispositif_raws = self.many::<raw::DispositifsFile, _>("data/dispositifs", |f| f.dispositifs);
         let acteurs = self.acteurs(acteur_raws, &mut cat.acteurs);
         let dispositifs = self.dispositifs(dispositif_raws, &themes, &etapes, &statuts, &acteurs, &mut cat.dispositifs);
+        for (what, defs, file) in [
+            ("thème", &themes, "data/themes.toml"),
+            ("étape", &etapes, "data/etapes.toml"),
+            ("statut", &statuts, "data/statuts.toml"),
+            ("acteur", &acteurs, "data/acteurs/"),
+        ] {
+            self.resolve_references(what, defs, file);
+        }
         self.glossaire(&dispositifs, &acteurs, &mut cat.glossaire);
         cat.listes = self.listes(&[&dispositifs, &acteurs]);
         cat.max_age_months = self.fraicheur();
         cat.index();
         let communes = self.communes(&statuts, &cat.statuts, &vocab);
         let (mut dialogues, uses) = self.dialogues(&cat, &vocab);
+        self.porteur_asked(&dialogues);
         let locales = self.locales(&uses);
         fold_labels(&mut dialogues, &locales);
 

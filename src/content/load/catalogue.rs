@@ -119,7 +119,17 @@ impl Loader<'_> {
             let mut contacts = vec![];
             let mut has_detail = false;
             for site in a.contacts {
-                let site = site.into_inner();
+                let mut site = site.into_inner();
+                // « Quand on ne sait pas : on laisse vide » : an empty value is no value.
+                let blank = |v: &Option<S>| v.as_ref().is_some_and(|s| s.get_ref().trim().is_empty());
+                for v in [&mut site.telephone, &mut site.fax, &mut site.email, &mut site.web] {
+                    if blank(v) {
+                        *v = None;
+                    }
+                }
+                if site.adresse.as_ref().is_some_and(|s| s.trim().is_empty()) {
+                    site.adresse = None;
+                }
                 if let Some(t) = site.telephone.as_ref().or(site.fax.as_ref()) {
                     check_phone(self, t, f);
                 }
@@ -197,19 +207,36 @@ impl Loader<'_> {
                 continue;
             }
             self.one_of(m::NATURES, "nature", &d.nature, f);
-            for a in d.porteurs.iter().chain(&d.contacts) {
+            let blank_contact = d.contacts.iter().find(|c| c.get_ref().trim().is_empty()).map(S::span);
+            for a in d.porteurs.iter().chain(&d.contacts).filter(|a| !a.get_ref().trim().is_empty()) {
                 self.reference(acteurs, "acteur", "C002", a, f);
             }
-            if d.contacts.is_empty() {
+            if d.contacts.iter().all(|c| c.get_ref().trim().is_empty()) || blank_contact.is_some() {
+                let at = blank_contact.unwrap_or_else(|| d.id.span());
                 self.err(
                     f,
                     "C007",
-                    d.id.span(),
+                    at,
                     format!(
-                        "dispositif « {} » sans contact : ajoutez contacts = [\"…\"] (un acteur à appeler)",
+                        "dispositif « {} » sans contact : contacts = [\"…\"] nomme l'acteur (une fiche de \
+                         data/acteurs/) dont les coordonnées sont montrées",
                         d.id.get_ref()
                     ),
+                )
+                .help = Some(
+                    "coordonnées inconnues : créez la fiche de l'acteur sans téléphone ni courriel (check la liste \
+                     « à compléter », le bot renvoie vers ingenierie@manche.gouv.fr) ; acteur inconnu : \
+                     contacts = [\"prefecture-guichet\"], le guichet unique"
+                        .into(),
                 );
+            }
+            if let Some(c) = &d.conditions {
+                let b = &c.get_ref().beneficiaires;
+                if !b.is_empty() && !b.iter().any(|x| x.get_ref() == "commune") {
+                    let at = b[0].span().start..b[b.len() - 1].span().end;
+                    let list: Vec<String> = b.iter().map(|x| x.get_ref().clone()).collect();
+                    self.restricted.push((f, at, d.id.get_ref().clone(), list));
+                }
             }
             for t in &d.themes {
                 self.reference(themes, "thème", "C003", t, f);
@@ -286,6 +313,8 @@ impl Loader<'_> {
             return;
         };
         let mut defs = Defs::new();
+        // A dispositif or acteur file that did not parse: its ids are unknown, not missing.
+        let partial = self.incomplete("data/dispositifs/") || self.incomplete("data/acteurs/");
         for s in file.sigles {
             let span = s.span();
             let s = s.into_inner();
@@ -299,7 +328,7 @@ impl Loader<'_> {
             }
             defs.insert(key, (f, s.sigle.span()));
             for v in &s.voir {
-                if !dispositifs.contains_key(v.get_ref()) && !acteurs.contains_key(v.get_ref()) {
+                if !partial && !dispositifs.contains_key(v.get_ref()) && !acteurs.contains_key(v.get_ref()) {
                     let help = did_you_mean(v.get_ref(), dispositifs.keys().chain(acteurs.keys()).map(String::as_str));
                     self.err(f, "C013", v.span(), format!("« {} » n'est ni un dispositif ni un acteur", v.get_ref()))
                         .help = help;

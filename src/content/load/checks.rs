@@ -3,6 +3,16 @@
 
 use super::*;
 
+/// A use of an id, checked once every use is known.
+#[derive(Debug, Clone)]
+pub(super) struct Reference {
+    what: &'static str,
+    code: &'static str,
+    name: String,
+    f: usize,
+    span: Range<usize>,
+}
+
 impl Loader<'_> {
     /// Records a definition; a second one with the same id is an error.
     pub(super) fn define(&mut self, defs: &mut Defs, what: &str, id: &S, f: usize) -> bool {
@@ -31,14 +41,65 @@ impl Loader<'_> {
         true
     }
 
-    /// An id that must be one of `defs`.
-    pub(super) fn reference(&mut self, defs: &Defs, what: &str, code: &'static str, r: &S, f: usize) -> bool {
-        if defs.contains_key(r.get_ref()) {
-            return true;
+    /// An id that must be one of `defs`: recorded, and reported by `resolve_references` once
+    /// every use is known. Returns whether it is defined.
+    pub(super) fn reference(&mut self, defs: &Defs, what: &'static str, code: &'static str, r: &S, f: usize) -> bool {
+        self.references.push(Reference { what, code, name: r.get_ref().clone(), f, span: r.span() });
+        defs.contains_key(r.get_ref())
+    }
+
+    /// Reports the unknown references to `what` ids, defined in `defs` by `file`. Nothing when
+    /// that file could not be read (its ids are unknown, not missing). When a definition is used
+    /// nowhere and a near name is cited at least twice, the definition is the likely typo: one
+    /// error there instead of one at each use.
+    pub(super) fn resolve_references(&mut self, what: &'static str, defs: &Defs, file: &str) {
+        let refs: Vec<Reference> = self.references.iter().filter(|r| r.what == what).cloned().collect();
+        if self.incomplete(file) {
+            return;
         }
-        let help = did_you_mean(r.get_ref(), defs.keys().map(String::as_str));
-        self.err(f, code, r.span(), format!("{what} inconnu « {} »", r.get_ref())).help = help;
-        false
+        let used: HashSet<&str> = refs.iter().map(|r| r.name.as_str()).filter(|n| defs.contains_key(*n)).collect();
+        let unused: Vec<&str> = defs.keys().map(String::as_str).filter(|d| !used.contains(d)).collect();
+        let mut unknown: std::collections::BTreeMap<&str, Vec<&Reference>> = std::collections::BTreeMap::new();
+        for r in refs.iter().filter(|r| !defs.contains_key(&r.name)) {
+            unknown.entry(r.name.as_str()).or_default().push(r);
+        }
+        let mut diags = vec![];
+        let mut blamed: HashSet<&str> = HashSet::new();
+        for (name, uses) in unknown {
+            if let Some(def) = super::super::diag::nearest(name, unused.iter().copied())
+                && (uses.len() >= 2 || blamed.contains(def))
+            {
+                if blamed.insert(def) {
+                    let (df, dspan) = defs[def].clone();
+                    let places: Vec<String> = uses
+                        .iter()
+                        .take(3)
+                        .map(|u| format!("{}:{}", self.files[u.f].path.display(), self.files[u.f].position(u.span.start).0))
+                        .collect();
+                    let more = if uses.len() > 3 { ", …" } else { "" };
+                    let d = self.files[df]
+                        .error(
+                            uses[0].code,
+                            dspan,
+                            format!(
+                                "identifiant de {what} « {def} » utilisé nulle part, alors que « {name} » est cité {} \
+                                 fois ({}{more}) : c'est sans doute ici qu'il est mal écrit",
+                                uses.len(),
+                                places.join(", ")
+                            ),
+                        )
+                        .with_help(Some(format!("écrivez id = \"{name}\"")));
+                    diags.push(d);
+                }
+                continue;
+            }
+            for u in uses {
+                let help = did_you_mean(name, defs.keys().map(String::as_str));
+                let d = self.files[u.f].error(u.code, u.span.clone(), format!("{what} inconnu « {name} »")).with_help(help);
+                diags.push(d);
+            }
+        }
+        self.diags.extend(diags);
     }
 
     pub(super) fn one_of(&mut self, allowed: &[&str], what: &str, r: &S, f: usize) -> bool {

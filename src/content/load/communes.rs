@@ -133,6 +133,9 @@ impl Loader<'_> {
                 continue;
             };
             if !statuts.contains_key(statut) {
+                if self.incomplete("data/statuts.toml") {
+                    continue;
+                }
                 let help = did_you_mean(statut, statuts.keys().map(String::as_str));
                 self.err(f, "K002", span, format!("statut inconnu « {statut} »")).help = help;
                 continue;

@@ -70,6 +70,7 @@ impl Loader<'_> {
         let slots: BTreeSet<String> =
             nodes_raw.iter().filter_map(|(n, _)| n.slot.as_ref().map(|s| s.get_ref().clone())).collect();
         let mut nodes = vec![];
+        let mut conditions: Vec<(Condition, Range<usize>)> = vec![];
         for (n, span) in &nodes_raw {
             for id in [&n.say, &n.ask, &n.reformule, &n.confirme].into_iter().flatten() {
                 uses.push((id.get_ref().clone(), f, id.span()));
@@ -87,6 +88,7 @@ impl Loader<'_> {
                 },
                 None => None,
             };
+            self.no_effect(n, answer, f, span);
             if n.answer.is_some() && (n.slot.is_none() || n.ask.is_none()) {
                 self.err(f, "D005", n.id.span(), format!("le nœud « {} » attend une réponse : il lui faut « ask » (la question) et « slot » (où ranger la réponse)", n.id.get_ref()));
                 ok = false;
@@ -139,6 +141,7 @@ impl Loader<'_> {
                         label: Label::Text(nom.clone()),
                         aussi: syn.iter().map(|s| fold(s)).collect(),
                     })),
+                    None if self.incomplete("data/listes/") => ok = false,
                     None => {
                         let mut possible: Vec<String> =
                             ["themes", "etapes", "besoins"].iter().map(|s| (*s).to_owned()).collect();
@@ -169,7 +172,16 @@ impl Loader<'_> {
                     aussi: vocab.list(Groupe::NeSaisPas).to_vec(),
                 });
             }
-            if matches!(answer, Some(AnswerKind::Choice | AnswerKind::Multi)) && choices.is_empty() {
+            let from_broken = n.choices_from.as_ref().is_some_and(|from| {
+                let file = match from.get_ref().as_str() {
+                    "themes" => "data/themes.toml",
+                    "etapes" => "data/etapes.toml",
+                    "besoins" => "data/besoins.toml",
+                    _ => "data/listes/",
+                };
+                self.incomplete(file)
+            });
+            if matches!(answer, Some(AnswerKind::Choice | AnswerKind::Multi)) && choices.is_empty() && !from_broken {
                 self.err(
                     f,
                     "D006",
@@ -232,6 +244,7 @@ impl Loader<'_> {
                                 None => None,
                                 Some(c) => match Condition::parse(c.get_ref()) {
                                     Ok(cond) => {
+                                        conditions.push((cond.clone(), c.span()));
                                         if !slots.contains(&cond.slot) {
                                             let help = did_you_mean(&cond.slot, slots.iter().map(String::as_str));
                                             self.err(
@@ -304,6 +317,8 @@ impl Loader<'_> {
                 folded_labels: HashMap::new(),
             });
         }
+        ok &= self.condition_values(&conditions, &nodes, f);
+        self.unused_answers(&file.dialogue, &nodes_raw, &conditions, f);
         // A summary sums up a loop node of the same dialogue.
         for (n, (raw, _)) in nodes.iter().zip(&nodes_raw) {
             if let Some(r) = &n.resume

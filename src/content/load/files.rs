@@ -14,6 +14,7 @@ impl Loader<'_> {
                         let at = e.utf8_error().valid_up_to();
                         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
                         let f = SourceFile::new(rel, text);
+                        self.failed.insert(rel.to_owned());
                         self.diags.push(f.error(
                             "T004",
                             at..at + 1,
@@ -26,6 +27,7 @@ impl Loader<'_> {
                 Some(self.files.len() - 1)
             }
             Err(e) => {
+                self.failed.insert(rel.to_owned());
                 self.diags.push(Diagnostic {
                     severity: crate::content::Severity::Error,
                     code: "T000",
@@ -73,12 +75,20 @@ impl Loader<'_> {
             Ok(v) => Some((v, f)),
             Err(e) => {
                 let span = e.span().unwrap_or(0..1);
-                let (code, message, help) = toml_error_fr(e.message());
-                let d = self.files[f].error(code, span, message).with_help(help);
+                let fr = toml_error_fr(e.message(), &self.files[f].text, span);
+                let d = self.files[f].error(fr.code, fr.span, fr.message).with_help(fr.help);
                 self.diags.push(d);
+                // What depends on this file is not checked: its ids are unknown, not missing.
+                self.failed.insert(rel.to_owned());
                 None
             }
         }
+    }
+
+    /// Whether a file under `prefix` (a file or a folder) could not be read or parsed: the ids
+    /// it defines are then unknown, and references to them are not reported as missing.
+    pub(super) fn incomplete(&self, prefix: &str) -> bool {
+        self.failed.iter().any(|p| p.starts_with(prefix))
     }
 
     pub(super) fn many<T: DeserializeOwned, R>(&mut self, dir: &str, get: impl Fn(T) -> Vec<R>) -> Vec<(R, usize)> {

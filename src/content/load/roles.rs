@@ -136,6 +136,17 @@ impl Loader<'_> {
             return false;
         }
         let mut ok = true;
+        let file = match role {
+            Role::Programmes => "data/statuts.toml",
+            Role::Themes => "data/themes.toml",
+            Role::Etape => "data/etapes.toml",
+            Role::Besoin => "data/besoins.toml",
+            _ => "",
+        };
+        // The data file did not parse: its ids are unknown, not missing.
+        if !file.is_empty() && self.incomplete(file) {
+            return true;
+        }
         if !known.is_empty() {
             for c in &node.choices {
                 if c.value != NSP && !known.contains(&c.value.as_str()) {
