@@ -44,7 +44,7 @@ pub use vocab::VOCABULAIRE;
 
 use checks::{check_phone, is_email};
 use dialogues::fold_labels;
-use french::{fluent_error_fr, io_fr, toml_error_fr};
+use french::{fluent_error_at, io_fr, toml_error_fr};
 use locales::find_key;
 
 pub struct Loader<'s> {

@@ -21,11 +21,120 @@ fn shipped_content_passes_check() {
 
 /// Renders the diagnostics of a fixture (errors and warnings about the fixture's own files).
 fn diagnostics(case: &str) -> (String, usize) {
-    let overlay = support::root().join("tests/fixtures/broken").join(case);
-    let dir = support::content_with(&overlay);
+    let dir = fixture(case);
     let loaded = content::load(dir.path());
     let shown: String = loaded.diagnostics.iter().filter(|d| d.code != "F003").map(ToString::to_string).collect();
     (shown, loaded.errors())
+}
+
+/// A copy of the shipped content with a fixture applied: its files (`dialogues/`, `locales/`,
+/// `data/`) laid over the copy, then the edits of its `modif.toml` (what the agent did), each
+/// `[[modif]]` naming a `fichier` and either `remplacer` (first occurrence, which must exist)
+/// and `par`, or `ajouter` (text added at the end; the file is created if needed).
+pub fn fixture(case: &str) -> tempfile::TempDir {
+    let case_dir = support::root().join("tests/fixtures/broken").join(case);
+    let overlay = tempfile::tempdir().unwrap();
+    for sub in ["dialogues", "locales", "data"] {
+        if case_dir.join(sub).is_dir() {
+            support::copy_dir(&case_dir.join(sub), &overlay.path().join(sub));
+        }
+    }
+    let dir = support::content_with(overlay.path());
+    if let Ok(text) = std::fs::read_to_string(case_dir.join("modif.toml")) {
+        let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{case}/modif.toml: {e}"));
+        for m in table["modif"].as_array().expect("[[modif]]") {
+            let file = m["fichier"].as_str().expect("fichier");
+            let path = dir.path().join(file);
+            let old = std::fs::read_to_string(&path).unwrap_or_default();
+            let new = if let Some(add) = m.get("ajouter").and_then(toml::Value::as_str) {
+                format!("{old}{add}")
+            } else {
+                let from = m["remplacer"].as_str().expect("remplacer");
+                let to = m["par"].as_str().expect("par");
+                assert!(old.contains(from), "{case}: « {from} » not found in {file}: the fixture drifted");
+                old.replacen(from, to, 1)
+            };
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap();
+            }
+            std::fs::write(&path, new).unwrap();
+        }
+    }
+    dir
+}
+
+/// What `check` tells the agent about a fixture: every diagnostic, the records « à compléter »
+/// of the fixture's own files, and the count.
+fn agent_report(case: &str) -> (String, usize, usize) {
+    let dir = fixture(case);
+    let loaded = content::load(dir.path());
+    let mut shown: String =
+        loaded.diagnostics.iter().filter(|d| d.code != "F003").map(ToString::to_string).collect();
+    for (path, line, nom) in &loaded.a_completer {
+        if path.to_string_lossy().contains("zz-") {
+            shown.push_str(&format!("à compléter : {}:{line}: {nom}\n", path.display()));
+        }
+    }
+    // F003 (messages not translated into English) is about every new message: left out.
+    let warnings = loaded.diagnostics.iter().filter(|d| !d.is_error() && d.code != "F003").count();
+    shown.push_str(&format!("{} erreur(s), {warnings} avertissement(s)\n", loaded.errors()));
+    (shown, loaded.errors(), warnings)
+}
+
+/// Words of Rust, serde or the TOML parser that an agent must never read.
+const FOREIGN: &[&str] = &[
+    "expected", "invalid", "missing", "found", "i64", "u32", "usize", "sequence", "string", "integer", "struct",
+    "array", "comma", "unclosed", "unexpected", "variant", "Error", "panicked",
+];
+
+macro_rules! agent {
+    ($name:ident, $case:literal, errors = $e:literal, warnings = $w:literal) => {
+        #[test]
+        fn $name() {
+            let (shown, errors, warnings) = agent_report($case);
+            insta::assert_snapshot!(concat!("agent-", $case), shown);
+            assert_eq!((errors, warnings), ($e, $w), "{shown}");
+            // The messages and hints (not the quoted lines of the files).
+            let messages: Vec<&str> = shown
+                .lines()
+                .filter(|l| l.contains("erreur[") || l.contains("avertissement[") || l.trim_start().starts_with('='))
+                .collect();
+            for l in &messages {
+                let words: Vec<&str> = l.split(|c: char| !c.is_alphanumeric()).collect();
+                assert!(!FOREIGN.iter().any(|w| words.contains(w)), "a word of Rust or serde in: {l}");
+            }
+        }
+    };
+}
+
+// The six mistakes of issue 18.
+agent!(renamed_slot_is_refused, "slot-renomme", errors = 1, warnings = 0);
+agent!(renamed_role_is_refused, "role-renomme", errors = 1, warnings = 0);
+agent!(an_answer_nothing_reads_warns, "reponse-inutilisee", errors = 0, warnings = 1);
+agent!(beneficiaires_without_a_question_is_refused, "beneficiaires-sans-question", errors = 1, warnings = 0);
+agent!(settings_without_effect_are_refused, "reglage-sans-effet", errors = 2, warnings = 0);
+agent!(unclosed_bracket_is_one_error_where_it_opens, "crochet-non-ferme", errors = 1, warnings = 0);
+agent!(number_in_quotes_in_french, "nombre-entre-guillemets", errors = 1, warnings = 0);
+agent!(typo_at_the_definition, "id-mal-ecrit-a-la-definition", errors = 1, warnings = 0);
+// More mistakes an agent makes.
+agent!(accented_key, "cle-accentuee", errors = 1, warnings = 0);
+agent!(french_date, "date-mal-ecrite", errors = 1, warnings = 0);
+agent!(date_without_quotes, "date-sans-guillemets", errors = 1, warnings = 0);
+agent!(email_with_a_space_and_short_phone, "courriel-avec-espace", errors = 2, warnings = 0);
+agent!(duplicate_choice, "choix-en-double", errors = 1, warnings = 0);
+agent!(condition_on_a_statut_never_offered, "condition-statut-inconnu", errors = 1, warnings = 0);
+agent!(yes_no_condition_misspelled, "oui-non-mal-ecrit", errors = 1, warnings = 0);
+agent!(nature_misspelled, "nature-mal-ecrite", errors = 1, warnings = 0);
+agent!(tab_in_fluent, "tabulation-fluent", errors = 1, warnings = 0);
+agent!(empty_contact_is_no_contact, "contact-vide", errors = 1, warnings = 0);
+
+#[test]
+fn every_fixture_is_tested() {
+    let this = include_str!("check.rs");
+    for e in std::fs::read_dir(support::root().join("tests/fixtures/broken")).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(this.contains(&format!("\"{name}\"")), "fixture {name} has no test");
+    }
 }
 
 macro_rules! broken {
@@ -197,3 +306,118 @@ broken!(
     "commune-hors-manche-mal-ecrite",
     "data/communes-hors-manche.csv:4:1: erreur[K003]"
 );
+
+/// A fenced block of the guide: its info string (after the backticks) and its text, without
+/// the indentation of the fence.
+struct Block {
+    info: String,
+    text: String,
+}
+
+fn fenced_blocks(markdown: &str) -> Vec<Block> {
+    let mut out = vec![];
+    let mut lines = markdown.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.trim_start().strip_prefix("```") else { continue };
+        let indent = line.len() - line.trim_start().len();
+        let mut text = String::new();
+        for l in lines.by_ref() {
+            if l.trim() == "```" {
+                break;
+            }
+            let cut = l.len() - l.trim_start().len();
+            text.push_str(&l[cut.min(indent)..]);
+            text.push('\n');
+        }
+        out.push(Block { info: info.trim().to_owned(), text });
+    }
+    out
+}
+
+/// Whether `check`'s output shows `expected`: each line, `…` standing for any text.
+fn shows(output: &str, expected: &str) -> Result<(), String> {
+    for want in expected.lines().filter(|l| !l.trim().is_empty()) {
+        let found = output.lines().any(|l| {
+            let l = l.trim_end();
+            if !want.contains('…') {
+                return l == want.trim_end();
+            }
+            let mut rest = l;
+            want.split('…').all(|part| match rest.find(part.trim_end_matches(' ').trim_start_matches(' ')) {
+                Some(i) => {
+                    rest = &rest[i + part.trim().len()..];
+                    true
+                }
+                None => false,
+            })
+        });
+        if !found {
+            return Err(format!("line « {want} » not shown by check"));
+        }
+    }
+    let errors = |t: &str| t.lines().filter(|l| l.contains(": erreur[")).count();
+    if errors(output) != errors(expected) {
+        return Err(format!("{} error(s) shown, {} in the guide", errors(output), errors(expected)));
+    }
+    Ok(())
+}
+
+/// The worked example of dialogues/LISEZMOI.md, applied to a copy of the content: every edit,
+/// every `check` output it shows (compared with the program's), and its conversation.
+#[test]
+fn the_guide_worked_example_runs() {
+    let guide = std::fs::read_to_string(support::root().join("dialogues/LISEZMOI.md")).unwrap();
+    let dir = support::content_copy();
+    let (mut edits, mut checks, mut conversations) = (0, 0, 0);
+    let mut to_undo: Vec<(std::path::PathBuf, String)> = vec![];
+    for b in fenced_blocks(&guide) {
+        let attrs: Vec<&str> = b.info.split_whitespace().skip(1).collect();
+        let trial = attrs.contains(&"essai");
+        for a in &attrs {
+            if let Some(file) = a.strip_prefix("ajouter=") {
+                let path = dir.path().join(file);
+                let mut text = std::fs::read_to_string(&path).unwrap_or_default();
+                if !text.is_empty() && !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                text.push_str(&b.text);
+                std::fs::write(&path, text).unwrap();
+                edits += 1;
+            } else if let Some(file) = a.strip_prefix("remplacer=") {
+                let path = dir.path().join(file);
+                let text = std::fs::read_to_string(&path).unwrap();
+                let (before, after) = b.text.split_once("# après :\n").expect("« # après : » in a replacement");
+                let before = before.strip_prefix("# avant :\n").expect("« # avant : » first");
+                assert!(text.contains(before), "the guide replaces in {file} text it does not hold:\n{before}");
+                if trial {
+                    to_undo.push((path.clone(), text.clone()));
+                }
+                std::fs::write(&path, text.replacen(before, after, 1)).unwrap();
+                edits += 1;
+            } else if let Some(file) = a.strip_prefix("conversation=") {
+                let path = dir.path().join(file);
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &b.text).unwrap();
+                conversations += 1;
+            } else if *a == "check" {
+                let (_, out) = check_at(dir.path(), &[]);
+                if let Err(e) = shows(&out, &b.text) {
+                    panic!("check block {} of the guide: {e}\n--- check says:\n{out}", checks + 1);
+                }
+                checks += 1;
+                for (path, text) in to_undo.drain(..) {
+                    std::fs::write(path, text).unwrap();
+                }
+            }
+        }
+    }
+    assert!(edits >= 8 && checks >= 4 && conversations >= 1, "{edits} edits, {checks} checks, {conversations} conversations");
+    let out = Command::new(env!("CARGO_BIN_EXE_aiguilleur"))
+        .args(["test-dialogues", "--content"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("{conversations} passed, 0 failed")), "{stdout}");
+}

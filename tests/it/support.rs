@@ -36,7 +36,7 @@ pub fn content_copy() -> tempfile::TempDir {
     content_with(empty.path())
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();

@@ -224,9 +224,9 @@ impl Loader<'_> {
                     ),
                 )
                 .help = Some(
-                    "coordonnées inconnues : créez la fiche de l'acteur sans téléphone ni courriel (check la liste \
-                     « à compléter », le bot renvoie vers ingenierie@manche.gouv.fr) ; acteur inconnu : \
-                     contacts = [\"prefecture-guichet\"], le guichet unique"
+                    "coordonnées inconnues : nommez quand même l'acteur et laissez sa fiche sans coordonnées (elle \
+                     est listée « à compléter » et le bot renvoie vers ingenierie@manche.gouv.fr) ; acteur \
+                     inconnu : contacts = [\"prefecture-guichet\"], le guichet unique"
                         .into(),
                 );
             }

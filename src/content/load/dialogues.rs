@@ -318,7 +318,6 @@ impl Loader<'_> {
             });
         }
         ok &= self.condition_values(&conditions, &nodes, f);
-        self.unused_answers(&file.dialogue, &nodes_raw, &conditions, f);
         // A summary sums up a loop node of the same dialogue.
         for (n, (raw, _)) in nodes.iter().zip(&nodes_raw) {
             if let Some(r) = &n.resume
@@ -367,6 +366,10 @@ impl Loader<'_> {
             }
         }
         let roles = self.roles(&file.dialogue, f, &nodes, cat);
+        // With a role broken, an answer nobody reads is a consequence, not another mistake.
+        if roles.is_some() {
+            self.unused_answers(&file.dialogue, &nodes_raw, &conditions, f);
+        }
         if !ok || defs.len() != nodes.len() {
             return None;
         }

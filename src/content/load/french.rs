@@ -87,6 +87,20 @@ pub(super) fn toml_error_fr(msg: &str, text: &str, span: Range<usize>) -> TomlEr
     }
     let (what, expected) = msg.split_once(", expected ").unwrap_or((msg, ""));
     let what = what.lines().next().unwrap_or_default().trim();
+    if what == "invalid unquoted key" || what == "invalid key" {
+        let line_start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+        let key: String = text[line_start..].chars().take_while(|c| !matches!(c, '=' | '\n')).collect();
+        let key = key.trim();
+        if !key.is_empty() && !key.is_ascii() {
+            let plain = crate::text::fold(key);
+            return TomlError {
+                code: "T001",
+                span: line_start..line_start + key.len(),
+                message: format!("nom de champ « {key} » avec un accent : les noms de champs s'écrivent sans accent"),
+                help: Some(format!("écrivez « {plain} »")),
+            };
+        }
+    }
     let fr = SYNTAX.iter().find(|(en, _)| *en == what).map_or("syntaxe incorrecte à cet endroit", |(_, fr)| *fr);
     let tokens: Vec<String> = expected
         .split(", ")
@@ -286,7 +300,19 @@ fn looks_like_header(line: &str) -> bool {
         && inner.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
-pub(super) fn fluent_error_fr(kind: &fluent_syntax::parser::ErrorKind) -> String {
+/// A Fluent syntax error in French, with what usually causes it at `pos` (a line indented with
+/// a tab: Fluent only continues a message on lines that start with spaces).
+pub(super) fn fluent_error_at(text: &str, pos: usize, kind: &fluent_syntax::parser::ErrorKind) -> String {
+    let line_start = text[..pos.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..].starts_with('\t') {
+        return "syntaxe Fluent : cette ligne commence par une tabulation ; pour continuer le message de la ligne \
+                précédente, commencez-la par des espaces"
+            .into();
+    }
+    format!("syntaxe Fluent : {}", fluent_error_fr(kind))
+}
+
+fn fluent_error_fr(kind: &fluent_syntax::parser::ErrorKind) -> String {
     use fluent_syntax::parser::ErrorKind as K;
     match kind {
         K::ExpectedToken(c) => format!("caractère « {c} » attendu"),

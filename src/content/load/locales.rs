@@ -24,7 +24,7 @@ impl Loader<'_> {
                             let d = self.files[f].error(
                                 "F001",
                                 e.pos.clone(),
-                                format!("syntaxe Fluent : {}", fluent_error_fr(&e.kind)),
+                                fluent_error_at(&self.files[f].text, e.pos.start, &e.kind),
                             );
                             self.diags.push(d);
                         }

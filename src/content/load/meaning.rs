@@ -34,7 +34,9 @@ impl Loader<'_> {
                 settings.push(("choices_from", from.span()));
             }
             if n.nsp {
-                let at = find_key(&text, span.clone(), "nsp =");
+                // The node's text: from its header to the next block.
+                let end = text[span.start + 1..].find("\n[").map_or(text.len(), |i| span.start + 1 + i);
+                let at = find_key(&text, span.start..end, "nsp =");
                 settings.push(("nsp", at.start..at.start + 3));
             }
             for (name, at) in settings {

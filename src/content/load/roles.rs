@@ -20,14 +20,20 @@ impl Loader<'_> {
         cat: &Catalogue,
     ) -> Option<Roles> {
         let mut roles = Roles::default();
+        let mut declared = vec![];
         let mut ok = true;
         let role_names: Vec<&str> = Role::ALL.iter().map(|(_, n)| *n).collect();
         let slots: Vec<&str> = nodes.iter().filter_map(|n| n.slot.as_deref()).collect();
         if let Some(table) = &head.roles {
             for (key, slot) in table.get_ref() {
                 let Some(role) = Role::parse(key.get_ref()) else {
-                    let help = did_you_mean(key.get_ref(), role_names.iter().copied())
-                        .or_else(|| Some(format!("rôles possibles : {}", role_names.join(", "))));
+                    let help = did_you_mean(key.get_ref(), role_names.iter().copied()).or_else(|| {
+                        Some(format!(
+                            "à gauche, le nom du rôle est lu par le programme et ne se renomme pas (rôles : {}) ; \
+                             seule la case, à droite, prend le nouveau nom",
+                            role_names.join(", ")
+                        ))
+                    });
                     self.err(f, "D020", key.span(), format!("rôle inconnu « {} »", key.get_ref())).help = help;
                     ok = false;
                     continue;
@@ -47,16 +53,22 @@ impl Loader<'_> {
                     )
                     .help = help;
                     ok = false;
+                    // Declared, wrongly: not reported again as undeclared.
+                    declared.push(role);
                     continue;
                 };
                 ok &= self.role_fits(role, node, slot, f, cat);
                 roles.0.push((role, slot.get_ref().clone()));
             }
         }
+        // An unknown role is most often a renamed one: not reported again as missing.
+        if !ok && declared.is_empty() && roles.0.len() < head.roles.as_ref().map_or(0, |t| t.get_ref().len()) {
+            return None;
+        }
         let sends = nodes.iter().any(|n| matches!(n.action, Some(Action::DemandeApercu | Action::DemandeEnvoi)));
         if sends {
             let missing: Vec<&str> =
-                Role::REQUIRED_FOR_REQUEST.iter().filter(|r| roles.slot(**r).is_none()).map(|r| r.name()).collect();
+                Role::REQUIRED_FOR_REQUEST.iter().filter(|r| roles.slot(**r).is_none() && !declared.contains(*r)).map(|r| r.name()).collect();
             if !missing.is_empty() {
                 let at = head.roles.as_ref().map_or_else(|| head.id.span(), toml::Spanned::span);
                 self.err(
@@ -76,7 +88,7 @@ impl Loader<'_> {
         let is_main = head.id.get_ref() == crate::content::MAIN_DIALOGUE;
         if shows_results || is_main {
             let missing: Vec<&str> =
-                Role::REQUIRED_FOR_RESULTS.iter().filter(|r| roles.slot(**r).is_none()).map(|r| r.name()).collect();
+                Role::REQUIRED_FOR_RESULTS.iter().filter(|r| roles.slot(**r).is_none() && !declared.contains(*r)).map(|r| r.name()).collect();
             if !missing.is_empty() {
                 let at = head.roles.as_ref().map_or_else(|| head.id.span(), toml::Spanned::span);
                 self.err(
