@@ -21,6 +21,7 @@ impl Loader<'_> {
     ) -> Option<Roles> {
         let mut roles = Roles::default();
         let mut declared = vec![];
+        let mut unknown_role = false;
         let mut ok = true;
         let role_names: Vec<&str> = Role::ALL.iter().map(|(_, n)| *n).collect();
         let slots: Vec<&str> = nodes.iter().filter_map(|n| n.slot.as_deref()).collect();
@@ -35,7 +36,7 @@ impl Loader<'_> {
                         ))
                     });
                     self.err(f, "D020", key.span(), format!("rôle inconnu « {} »", key.get_ref())).help = help;
-                    ok = false;
+                    unknown_role = true;
                     continue;
                 };
                 let Some(node) = nodes.iter().find(|n| n.slot.as_deref() == Some(slot.get_ref())) else {
@@ -62,7 +63,7 @@ impl Loader<'_> {
             }
         }
         // An unknown role is most often a renamed one: not reported again as missing.
-        if !ok && declared.is_empty() && roles.0.len() < head.roles.as_ref().map_or(0, |t| t.get_ref().len()) {
+        if unknown_role {
             return None;
         }
         let sends = nodes.iter().any(|n| matches!(n.action, Some(Action::DemandeApercu | Action::DemandeEnvoi)));
