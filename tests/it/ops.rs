@@ -287,6 +287,7 @@ fn debian_package_builds_installs_and_its_units_verify() {
         "./usr/share/aiguilleur/locales/fr/bot.ftl",
         "./usr/share/aiguilleur/data/communes.csv",
         "./usr/share/aiguilleur/data/dispositifs/",
+        "./usr/share/aiguilleur/tests/conversations/",
         "./etc/aiguilleur/aiguilleur.toml",
         "./usr/lib/systemd/system/aiguilleur-matrix.service",
         "./usr/lib/systemd/system/aiguilleur-discord.service",

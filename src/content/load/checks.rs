@@ -108,7 +108,7 @@ impl Loader<'_> {
         }
         let help = did_you_mean(r.get_ref(), allowed.iter().copied())
             .or_else(|| Some(format!("valeurs possibles : {}", allowed.join(", "))));
-        self.err(f, "C006", r.span(), format!("{what} inconnu « {} »", r.get_ref())).help = help;
+        self.err(f, "C006", r.span(), format!("{what} : valeur inconnue « {} »", r.get_ref())).help = help;
         false
     }
 

@@ -39,6 +39,13 @@ pub(super) fn toml_error_fr(msg: &str, text: &str, span: Range<usize>) -> TomlEr
         let wanted = ticks.first().copied().unwrap_or_default();
         return TomlError { code: "T003", span, message: format!("champ obligatoire « {wanted} » manquant"), help: None };
     }
+    let written = text.get(span.clone()).unwrap_or_default();
+    if msg.starts_with("invalid type: map") && is_bare_date(written) {
+        return plain(
+            format!("date écrite sans guillemets : « {written} »"),
+            Some(format!("écrivez-la entre guillemets : \"{written}\"")),
+        );
+    }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         return plain(
@@ -113,6 +120,12 @@ pub(super) fn toml_error_fr(msg: &str, text: &str, span: Range<usize>) -> TomlEr
         .collect();
     let message = if tokens.is_empty() { fr.to_owned() } else { format!("{fr} ; attendu : {}", tokens.join(" ou ")) };
     plain(message, Some("voir dialogues/LISEZMOI.md, « Écrire en TOML : l'essentiel »".into()))
+}
+
+/// `2024-03-12` (with or without a time), as TOML reads a date written without quotes.
+fn is_bare_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[7] == b'-'
 }
 
 /// The parser's syntax messages, in French.
