@@ -68,8 +68,7 @@ pub fn fixture(case: &str) -> tempfile::TempDir {
 fn agent_report(case: &str) -> (String, usize, usize) {
     let dir = fixture(case);
     let loaded = content::load(dir.path());
-    let mut shown: String =
-        loaded.diagnostics.iter().filter(|d| d.code != "F003").map(ToString::to_string).collect();
+    let mut shown: String = loaded.diagnostics.iter().filter(|d| d.code != "F003").map(ToString::to_string).collect();
     for (path, line, nom) in &loaded.a_completer {
         if path.to_string_lossy().contains("zz-") {
             shown.push_str(&format!("à compléter : {}:{line}: {nom}\n", path.display()));
@@ -83,8 +82,24 @@ fn agent_report(case: &str) -> (String, usize, usize) {
 
 /// Words of Rust, serde or the TOML parser that an agent must never read.
 const FOREIGN: &[&str] = &[
-    "expected", "invalid", "missing", "found", "i64", "u32", "usize", "sequence", "string", "integer", "struct",
-    "array", "comma", "unclosed", "unexpected", "variant", "Error", "panicked",
+    "expected",
+    "invalid",
+    "missing",
+    "found",
+    "i64",
+    "u32",
+    "usize",
+    "sequence",
+    "string",
+    "integer",
+    "struct",
+    "array",
+    "comma",
+    "unclosed",
+    "unexpected",
+    "variant",
+    "Error",
+    "panicked",
 ];
 
 macro_rules! agent {
@@ -411,7 +426,10 @@ fn the_guide_worked_example_runs() {
             }
         }
     }
-    assert!(edits >= 8 && checks >= 4 && conversations >= 1, "{edits} edits, {checks} checks, {conversations} conversations");
+    assert!(
+        edits >= 8 && checks >= 4 && conversations >= 1,
+        "{edits} edits, {checks} checks, {conversations} conversations"
+    );
     let out = Command::new(env!("CARGO_BIN_EXE_aiguilleur"))
         .args(["test-dialogues", "--content"])
         .arg(dir.path())

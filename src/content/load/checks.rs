@@ -74,7 +74,9 @@ impl Loader<'_> {
                     let places: Vec<String> = uses
                         .iter()
                         .take(3)
-                        .map(|u| format!("{}:{}", self.files[u.f].path.display(), self.files[u.f].position(u.span.start).0))
+                        .map(|u| {
+                            format!("{}:{}", self.files[u.f].path.display(), self.files[u.f].position(u.span.start).0)
+                        })
                         .collect();
                     let more = if uses.len() > 3 { ", …" } else { "" };
                     let d = self.files[df]
@@ -95,7 +97,8 @@ impl Loader<'_> {
             }
             for u in uses {
                 let help = did_you_mean(name, defs.keys().map(String::as_str));
-                let d = self.files[u.f].error(u.code, u.span.clone(), format!("{what} inconnu « {name} »")).with_help(help);
+                let d =
+                    self.files[u.f].error(u.code, u.span.clone(), format!("{what} inconnu « {name} »")).with_help(help);
                 diags.push(d);
             }
         }

@@ -37,7 +37,12 @@ pub(super) fn toml_error_fr(msg: &str, text: &str, span: Range<usize>) -> TomlEr
     }
     if msg.starts_with("missing field") {
         let wanted = ticks.first().copied().unwrap_or_default();
-        return TomlError { code: "T003", span, message: format!("champ obligatoire « {wanted} » manquant"), help: None };
+        return TomlError {
+            code: "T003",
+            span,
+            message: format!("champ obligatoire « {wanted} » manquant"),
+            help: None,
+        };
     }
     let written = text.get(span.clone()).unwrap_or_default();
     if msg.starts_with("invalid type: map") && is_bare_date(written) {
@@ -155,7 +160,10 @@ const SYNTAX: &[(&str, &str)] = &[
     ("unexpected content between comment and newline", "contenu inattendu dans un commentaire"),
     ("invalid comment character", "caractère interdit dans un commentaire"),
     ("carriage return must be followed by newline", "fin de ligne mal formée"),
-    ("missing escaped value", "« \\ » doit être suivi d'un caractère : écrivez « \\\\ » pour une barre oblique inversée"),
+    (
+        "missing escaped value",
+        "« \\ » doit être suivi d'un caractère : écrivez « \\\\ » pour une barre oblique inversée",
+    ),
     ("invalid date-time", "date mal écrite : écrivez-la entre guillemets, \"AAAA-MM-JJ\""),
     ("invalid integer number", "nombre mal écrit : des chiffres seulement, sans espace ni guillemets"),
     ("unexpected leading zero", "nombre mal écrit : pas de zéro au début"),
@@ -342,8 +350,9 @@ fn fluent_error_fr(kind: &fluent_syntax::parser::ErrorKind) -> String {
         K::UnknownEscapeSequence(s) => format!("séquence « \\{s} » inconnue"),
         K::ExpectedLiteral => "valeur attendue".into(),
         K::ExpectedInlineExpression => "variable { $nom } ou message attendu entre les accolades".into(),
-        _ => "syntaxe incorrecte : une ligne qui continue un message commence par des espaces (pas de tabulation)"
-            .into(),
+        _ => {
+            "syntaxe incorrecte : une ligne qui continue un message commence par des espaces (pas de tabulation)".into()
+        }
     }
 }
 
@@ -367,7 +376,10 @@ mod tests {
     #[test]
     fn serde_words_become_french() {
         let e = toml_error_fr("invalid type: string \"1499\", expected i64", "", 0..1);
-        assert_eq!(e.message, "valeur du mauvais type : « \"1499\" » est un texte entre guillemets ; attendu : un nombre entier, sans guillemets");
+        assert_eq!(
+            e.message,
+            "valeur du mauvais type : « \"1499\" » est un texte entre guillemets ; attendu : un nombre entier, sans guillemets"
+        );
         let e = toml_error_fr("missing comma between array elements, expected `,`", "a = 1\n", 0..1);
         assert_eq!(e.message, "virgule manquante entre deux éléments de la liste ; attendu : « , »");
         let e = toml_error_fr("something new the parser says, expected `x`", "a = 1\n", 0..1);

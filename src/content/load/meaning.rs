@@ -95,7 +95,12 @@ impl Loader<'_> {
 
     /// A condition comparing a choice or yes-no answer with a value the question never gives
     /// would never (or always) hold: refused. True when all are fine.
-    pub(super) fn condition_values(&mut self, conditions: &[(Condition, Range<usize>)], nodes: &[Node], f: usize) -> bool {
+    pub(super) fn condition_values(
+        &mut self,
+        conditions: &[(Condition, Range<usize>)],
+        nodes: &[Node],
+        f: usize,
+    ) -> bool {
         let mut ok = true;
         for (cond, at) in conditions {
             if !matches!(cond.op, Op::Eq | Op::Ne | Op::Contient) {

@@ -68,8 +68,11 @@ impl Loader<'_> {
         }
         let sends = nodes.iter().any(|n| matches!(n.action, Some(Action::DemandeApercu | Action::DemandeEnvoi)));
         if sends {
-            let missing: Vec<&str> =
-                Role::REQUIRED_FOR_REQUEST.iter().filter(|r| roles.slot(**r).is_none() && !declared.contains(*r)).map(|r| r.name()).collect();
+            let missing: Vec<&str> = Role::REQUIRED_FOR_REQUEST
+                .iter()
+                .filter(|r| roles.slot(**r).is_none() && !declared.contains(*r))
+                .map(|r| r.name())
+                .collect();
             if !missing.is_empty() {
                 let at = head.roles.as_ref().map_or_else(|| head.id.span(), toml::Spanned::span);
                 self.err(
@@ -88,8 +91,11 @@ impl Loader<'_> {
         let shows_results = nodes.iter().any(|n| n.action == Some(Action::Resultats));
         let is_main = head.id.get_ref() == crate::content::MAIN_DIALOGUE;
         if shows_results || is_main {
-            let missing: Vec<&str> =
-                Role::REQUIRED_FOR_RESULTS.iter().filter(|r| roles.slot(**r).is_none() && !declared.contains(*r)).map(|r| r.name()).collect();
+            let missing: Vec<&str> = Role::REQUIRED_FOR_RESULTS
+                .iter()
+                .filter(|r| roles.slot(**r).is_none() && !declared.contains(*r))
+                .map(|r| r.name())
+                .collect();
             if !missing.is_empty() {
                 let at = head.roles.as_ref().map_or_else(|| head.id.span(), toml::Spanned::span);
                 self.err(
