@@ -142,6 +142,7 @@ agent!(yes_no_condition_misspelled, "oui-non-mal-ecrit", errors = 1, warnings = 
 agent!(nature_misspelled, "nature-mal-ecrite", errors = 1, warnings = 0);
 agent!(tab_in_fluent, "tabulation-fluent", errors = 1, warnings = 0);
 agent!(empty_contact_is_no_contact, "contact-vide", errors = 1, warnings = 0);
+agent!(unknown_fluent_variable, "variable-fluent-inconnue", errors = 1, warnings = 0);
 
 #[test]
 fn every_fixture_is_tested() {

@@ -126,8 +126,88 @@ impl Loader<'_> {
                 }
             }
         }
+        self.variables(&ids_by_lang);
         Locales::new(resources)
     }
+
+    /// A variable of a message that its other language names differently (`{ $comune }` in
+    /// French, `{ $commune }` in English) is a typo: the bot would print it as is.
+    fn variables(&mut self, ids_by_lang: &HashMap<String, HashMap<String, (usize, Range<usize>)>>) {
+        let Some(reference) = ids_by_lang.get(REFERENCE) else { return };
+        let mut langs: Vec<&String> = ids_by_lang.keys().filter(|l| *l != REFERENCE).collect();
+        langs.sort();
+        let mut ids: Vec<&String> = reference.keys().collect();
+        ids.sort();
+        let mut reported: HashSet<(usize, usize)> = HashSet::new();
+        // How often each variable is written, every language together: of two near names, the
+        // rarer is the typo.
+        let mut count: HashMap<String, usize> = HashMap::new();
+        for ids in ids_by_lang.values() {
+            for (f, span) in ids.values() {
+                for (v, _) in message_variables(&self.files[*f].text, span.start) {
+                    *count.entry(v).or_default() += 1;
+                }
+            }
+        }
+        for lang in langs {
+            for id in &ids {
+                let Some((of, ospan)) = ids_by_lang[lang].get(*id) else { continue };
+                let (rf, rspan) = &reference[*id];
+                let ours = message_variables(&self.files[*rf].text, rspan.start);
+                let theirs = message_variables(&self.files[*of].text, ospan.start);
+                for (mine, other, f, other_lang) in
+                    [(&ours, &theirs, *rf, lang.as_str()), (&theirs, &ours, *of, REFERENCE)]
+                {
+                    let other_names: Vec<&str> = other.iter().map(|(v, _)| v.as_str()).collect();
+                    let mine_names: Vec<&str> = mine.iter().map(|(v, _)| v.as_str()).collect();
+                    let free: Vec<&str> = other_names.iter().copied().filter(|v| !mine_names.contains(v)).collect();
+                    for (v, at) in mine {
+                        if other_names.contains(&v.as_str()) || !reported.insert((f, at.start)) {
+                            continue;
+                        }
+                        let Some(near) = super::super::diag::nearest(v, free.iter().copied()) else { continue };
+                        let (rare, common) =
+                            (count.get(v).copied().unwrap_or(0), count.get(near).copied().unwrap_or(0));
+                        if rare > common || (rare == common && f != *rf) {
+                            continue;
+                        }
+                        self.err(
+                            f,
+                            "F006",
+                            at.clone(),
+                            format!(
+                                "variable « ${v} » inconnue pour le message « {id} » : le bot l'afficherait telle quelle"
+                            ),
+                        )
+                        .help = Some(format!("vouliez-vous dire « ${near} » ? (c'est celle du même message en « {other_lang} »)"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The variables (`$name`) of the message whose id starts at `start`, with their spans: its
+/// first line and the lines that continue it (indented, or a closing `}` or variant).
+fn message_variables(text: &str, start: usize) -> Vec<(String, Range<usize>)> {
+    let mut end = text[start..].find('\n').map_or(text.len(), |i| start + i + 1);
+    while end < text.len() {
+        let line = &text[end..];
+        if !line.starts_with([' ', '\t', '}', '[', '*', '.']) {
+            break;
+        }
+        end = line.find('\n').map_or(text.len(), |i| end + i + 1);
+    }
+    let body = &text[start..end];
+    let mut out = vec![];
+    for (i, _) in body.match_indices('$') {
+        let name: String =
+            body[i + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+        if !name.is_empty() {
+            out.push((name.clone(), start + i..start + i + 1 + name.len()));
+        }
+    }
+    out
 }
 
 /// Message ids defined in a Fluent file, with their spans (line starts `id =`).
