@@ -440,3 +440,76 @@ fn the_guide_worked_example_runs() {
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains(&format!("{conversations} passed, 0 failed")), "{stdout}");
 }
+
+/// Every condition of a dispositif that the guide documents (table « Les conditions, et la
+/// question qui les nourrit ») is applied by the matching: a profile that breaks it is refused,
+/// one that meets it is not.
+#[test]
+fn every_documented_condition_is_enforced_by_matching() {
+    use aiguilleur::catalogue::Profil;
+    use aiguilleur::catalogue::matching::evaluate;
+
+    let guide = std::fs::read_to_string(support::root().join("dialogues/LISEZMOI.md")).unwrap();
+    let table = guide.split("#### Les conditions, et la question qui les nourrit").nth(1).expect("the table");
+    let documented: Vec<String> = table
+        .lines()
+        .skip_while(|l| !l.starts_with("| condition"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .flat_map(|l| {
+            l.split('|')
+                .nth(1)
+                .unwrap_or_default()
+                .split(',')
+                .map(|c| c.trim().trim_matches('`').to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(documented.len() >= 6, "{documented:?}");
+
+    let essai = r#"[[dispositif]]
+id = "essai-conditions"
+nom = "Essai"
+resume = "Un essai."
+nature = "etude"
+contacts = ["prefecture-guichet"]
+source = "Essai"
+source_date = "2026-11-01"
+
+[dispositif.conditions]
+population_min = 100
+population_max = 1499
+statuts_requis = ["pvd"]
+statuts_exclus = ["acv"]
+beneficiaires = ["commune", "epci"]
+departements = ["50"]
+"#;
+    let loaded = content::load_with(&support::root(), &[("data/dispositifs/zz-essai.toml", essai)]);
+    let c = loaded.content.expect("content with the essai");
+    let cat = &c.catalogue;
+    let i = cat.dispositifs.iter().position(|d| d.id == "essai-conditions").unwrap();
+    let fits = Profil {
+        commune: Some("50025".into()),
+        population: Some(800),
+        statuts: Some(vec!["pvd".into()]),
+        porteur: Some("commune".into()),
+        ..Profil::default()
+    };
+    assert!(evaluate(cat, i, &fits).is_ok(), "{:?}", evaluate(cat, i, &fits));
+    for condition in &documented {
+        let mut broken = fits.clone();
+        match condition.as_str() {
+            "population_min" => broken.population = Some(50),
+            "population_max" => broken.population = Some(1500),
+            "statuts_requis" => broken.statuts = Some(vec![]),
+            "statuts_exclus" => broken.statuts = Some(vec!["pvd".into(), "acv".into()]),
+            "beneficiaires" => broken.porteur = Some("collectivite".into()),
+            "departements" => {
+                broken.commune = None;
+                broken.hors_manche = Some("14".into());
+            }
+            other => panic!("the guide documents the condition « {other} », which this test does not know"),
+        }
+        assert!(evaluate(cat, i, &broken).is_err(), "{condition} not enforced");
+    }
+}
