@@ -65,6 +65,9 @@ pub struct Loader<'s> {
     references: Vec<checks::Reference>,
     /// Dispositifs whose `beneficiaires` leave out communes: (file, span, id, list).
     restricted: Vec<(usize, Range<usize>, String, Vec<String>)>,
+    /// Names cited where their definition is misspelled (reported once, at the definition): not
+    /// reported again where other files cite them.
+    misspelled: HashSet<String>,
 }
 
 /// Where an id was defined: file index and span, for "duplicate" and "unknown" diagnostics.
@@ -86,6 +89,7 @@ impl<'s> Loader<'s> {
             failed: BTreeSet::new(),
             references: vec![],
             restricted: vec![],
+            misspelled: HashSet::new(),
         }
     }
 

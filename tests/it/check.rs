@@ -131,6 +131,7 @@ agent!(settings_without_effect_are_refused, "reglage-sans-effet", errors = 2, wa
 agent!(unclosed_bracket_is_one_error_where_it_opens, "crochet-non-ferme", errors = 1, warnings = 0);
 agent!(number_in_quotes_in_french, "nombre-entre-guillemets", errors = 1, warnings = 0);
 agent!(typo_at_the_definition, "id-mal-ecrit-a-la-definition", errors = 1, warnings = 0);
+agent!(statut_typo_at_the_definition, "statut-mal-ecrit-a-la-definition", errors = 1, warnings = 0);
 // More mistakes an agent makes.
 agent!(accented_key, "cle-accentuee", errors = 1, warnings = 0);
 agent!(french_date, "date-mal-ecrite", errors = 1, warnings = 0);

@@ -328,7 +328,11 @@ impl Loader<'_> {
             }
             defs.insert(key, (f, s.sigle.span()));
             for v in &s.voir {
-                if !partial && !dispositifs.contains_key(v.get_ref()) && !acteurs.contains_key(v.get_ref()) {
+                if !partial
+                    && !self.misspelled.contains(v.get_ref())
+                    && !dispositifs.contains_key(v.get_ref())
+                    && !acteurs.contains_key(v.get_ref())
+                {
                     let help = did_you_mean(v.get_ref(), dispositifs.keys().chain(acteurs.keys()).map(String::as_str));
                     self.err(f, "C013", v.span(), format!("« {} » n'est ni un dispositif ni un acteur", v.get_ref()))
                         .help = help;

@@ -69,6 +69,7 @@ impl Loader<'_> {
             if let Some(def) = super::super::diag::nearest(name, unused.iter().copied())
                 && (uses.len() >= 2 || blamed.contains(def))
             {
+                self.misspelled.insert(name.to_owned());
                 if blamed.insert(def) {
                     let (df, dspan) = defs[def].clone();
                     let places: Vec<String> = uses

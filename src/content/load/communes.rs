@@ -133,7 +133,7 @@ impl Loader<'_> {
                 continue;
             };
             if !statuts.contains_key(statut) {
-                if self.incomplete("data/statuts.toml") {
+                if self.incomplete("data/statuts.toml") || self.misspelled.contains(statut) {
                     continue;
                 }
                 let help = did_you_mean(statut, statuts.keys().map(String::as_str));

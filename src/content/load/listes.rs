@@ -67,7 +67,10 @@ impl Loader<'_> {
                         "dispositifs" => {
                             for d in v.as_array().into_iter().flatten().filter_map(toml::Value::as_str) {
                                 if !known.iter().any(|defs| defs.contains_key(d)) {
-                                    if self.incomplete("data/dispositifs/") || self.incomplete("data/acteurs/") {
+                                    if self.incomplete("data/dispositifs/")
+                                        || self.incomplete("data/acteurs/")
+                                        || self.misspelled.contains(d)
+                                    {
                                         continue;
                                     }
                                     let all = known.iter().flat_map(|defs| defs.keys().map(String::as_str));

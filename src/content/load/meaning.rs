@@ -112,7 +112,7 @@ impl Loader<'_> {
                 Some(AnswerKind::YesNo) => OUI_NON.to_vec(),
                 _ => continue,
             };
-            if values.is_empty() || values.contains(&cond.value.as_str()) {
+            if values.is_empty() || values.contains(&cond.value.as_str()) || self.misspelled.contains(&cond.value) {
                 continue;
             }
             let help = did_you_mean(&cond.value, values.iter().copied())

@@ -168,7 +168,7 @@ impl Loader<'_> {
         }
         if !known.is_empty() {
             for c in &node.choices {
-                if c.value != NSP && !known.contains(&c.value.as_str()) {
+                if c.value != NSP && !known.contains(&c.value.as_str()) && !self.misspelled.contains(&c.value) {
                     let help = did_you_mean(&c.value, known.iter().copied());
                     self.err(
                         f,
