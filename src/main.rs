@@ -374,6 +374,13 @@ fn check(loaded: &Loaded, today: aiguilleur::catalogue::freshness::Day, strict: 
         print!("{d}");
     }
     let recheck = loaded.to_recheck(today);
+    let (e, w) = (loaded.errors(), loaded.warnings());
+    // Refused content: its errors alone, then the count; the lists of records to re-check or to
+    // complete would bury them (they come back once the errors are fixed).
+    if e > 0 {
+        println!("{e} erreur(s), {w} avertissement(s) : contenu refusé.");
+        return ExitCode::FAILURE;
+    }
     if !recheck.is_empty() {
         println!(
             "Fiches à revérifier au {today} ({}) : le bot invite à confirmer auprès du contact ce qui a plus de {} mois ou a dépassé sa validité",
@@ -394,11 +401,7 @@ fn check(loaded: &Loaded, today: aiguilleur::catalogue::freshness::Day, strict: 
             println!("  {}:{line}: {nom}", path.display());
         }
     }
-    let (e, w) = (loaded.errors(), loaded.warnings());
-    if e > 0 {
-        println!("{e} erreur(s), {w} avertissement(s) : contenu refusé.");
-        ExitCode::FAILURE
-    } else if strict && !recheck.is_empty() {
+    if strict && !recheck.is_empty() {
         println!(
             "{} fiche(s) à revérifier : refusé avec --strict (mettez à jour la fiche et sa date « verifie_le »).",
             recheck.len()

@@ -191,6 +191,8 @@ fn check_exits_1_on_errors_and_names_the_file() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("vouliez-vous dire « population » ?"), "{stdout}");
     assert!(stdout.contains("contenu refusé"), "{stdout}");
+    // The errors alone: no list of records to re-check or to complete to bury them.
+    assert!(!stdout.contains("Fiches à"), "{stdout}");
 }
 
 #[test]
