@@ -10,7 +10,8 @@ use crate::dialogue::model::Label;
 use crate::dialogue::{self, Session};
 use crate::render::Block;
 use crate::reply::{ChoiceView, Reply};
-use crate::store::{Commit, Pending, Store, StoreError};
+use crate::saisine::Saisine;
+use crate::store::{Commit, NewDemande, Pending, Store, StoreError};
 
 /// Messages longer than this are answered with a short notice and not processed.
 pub const MAX_MESSAGE_BYTES: usize = 4000;
@@ -56,11 +57,33 @@ pub struct Bot<S: Store> {
     store: S,
     lang: String,
     retention_days: u32,
+    saisine: Saisine,
 }
 
 impl<S: Store> Bot<S> {
+    /// Demands go to the content's single entry point, without SMTP (the person gets the text
+    /// and a `mailto:` link) until [`Bot::with_saisine`] says otherwise.
     pub fn new(content: Arc<Content>, store: S, lang: &str) -> Self {
-        Self { content, store, lang: lang.to_owned(), retention_days: DEFAULT_RETENTION_DAYS }
+        let to = crate::render::guichet_email(&content).unwrap_or_default().to_owned();
+        Self {
+            content,
+            store,
+            lang: lang.to_owned(),
+            retention_days: DEFAULT_RETENTION_DAYS,
+            saisine: Saisine { to, courriel: false },
+        }
+    }
+
+    /// Where confirmed demands go, and whether the bot sends them by email.
+    #[must_use]
+    pub fn with_saisine(mut self, saisine: Saisine) -> Self {
+        self.saisine = saisine;
+        self
+    }
+
+    #[must_use]
+    pub fn saisine(&self) -> &Saisine {
+        &self.saisine
     }
 
     /// Sets how long idle sessions are kept (days).
@@ -189,6 +212,8 @@ impl<S: Store> Bot<S> {
             replies.extend(dialogue::step(&self.content, &mut session, text, msg.now));
         }
         self.fill_retention(&mut replies);
+        let demand = if commit.forget.is_none() { self.demande(msg, &key, &mut replies)? } else { None };
+        commit.demand = demand.as_ref();
         // Dates of the information shown and the person's département: known here, not to the engine.
         crate::render::annotate(&session, elsewhere, &mut replies, msg.now);
         let user = if commit.forget.is_some() { "" } else { msg.user.as_str() };
@@ -251,6 +276,54 @@ impl<S: Store> Bot<S> {
     /// When the store fails.
     pub fn delivered(&mut self, id: i64) -> Result<(), StoreError> {
         self.store.delivered(id)
+    }
+
+    /// A demand confirmed in this turn: it gets the next reference of the year and is stored with
+    /// the turn, its email queued when SMTP is configured; the reply says its reference and how
+    /// it leaves.
+    fn demande(&mut self, msg: &Incoming, key: &str, replies: &mut [Reply]) -> Result<Option<NewDemande>, StoreError> {
+        let Some(d) = replies.iter_mut().find_map(|r| match r {
+            Reply::Demande(d) if d.envoi && d.envoi_info.is_none() => Some(d),
+            _ => None,
+        }) else {
+            return Ok(None);
+        };
+        let annee = crate::catalogue::freshness::Day::from_unix(msg.now).year;
+        let numero = self.store.next_number(annee)?;
+        let reference = format!("DEM-{annee}-{numero:04}");
+        d.envoi_info = Some(crate::reply::Envoi {
+            reference: reference.clone(),
+            to: self.saisine.to.clone(),
+            courriel: self.saisine.courriel,
+        });
+        let email = if self.saisine.courriel {
+            // The préfecture reads French, whatever the conversation's language.
+            let mail = crate::render::demande::email(&self.content, crate::i18n::REFERENCE, d, &reference);
+            let c = crate::saisine::Courriel {
+                reference: reference.clone(),
+                to: self.saisine.to.clone(),
+                copie: d.email(),
+                subject: mail.subject,
+                text: mail.text,
+                html: mail.html,
+            };
+            Some(serde_json::to_string(&c)?)
+        } else {
+            None
+        };
+        Ok(Some(NewDemande {
+            reference,
+            annee,
+            numero,
+            key: key.to_owned(),
+            user: msg.user.clone(),
+            commune: d.commune.clone(),
+            insee: d.insee.clone(),
+            themes: d.themes.clone(),
+            etape: d.etape.clone(),
+            data: serde_json::to_string(&**d)?,
+            email,
+        }))
     }
 
     /// The privacy notice states the retention, which the bot (not the pure engine) knows.

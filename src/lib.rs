@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod loadtest;
 pub mod render;
 pub mod reply;
+pub mod saisine;
 pub mod store;
 pub mod text;
 pub mod transcript;

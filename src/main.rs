@@ -9,6 +9,7 @@ use aiguilleur::bot::Bot;
 use aiguilleur::catalogue::programmes;
 use aiguilleur::content::{self, Loaded};
 use aiguilleur::driver;
+use aiguilleur::saisine;
 use aiguilleur::store::SqliteStore;
 use clap::{Parser, Subcommand};
 
@@ -89,6 +90,19 @@ enum Command {
         /// Fichier de configuration (aiguilleur.toml).
         #[arg(long, value_name = "FICHIER")]
         config: Option<PathBuf>,
+    },
+    /// Les demandes transmises au guichet unique et leur état (référence, date, commune, thème,
+    /// étape, état, envoyée le), sans donnée personnelle.
+    Demandes {
+        /// Écrit un CSV (séparateur virgule, en-tête) plutôt qu'un tableau.
+        #[arg(long)]
+        csv: bool,
+        /// Seulement les demandes faites ce jour-là ou après (AAAA-MM-JJ).
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        depuis: Option<String>,
+        /// Seulement celles dans cet état : en-attente, envoyee, echec, manuelle, annulee.
+        #[arg(long, value_name = "ETAT")]
+        statut: Option<String>,
     },
     /// Sauvegarde la base des conversations (--db) dans FICHIER, même bot en marche.
     Sauvegarde {
@@ -235,10 +249,46 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             let content = usable(loaded)?;
             let db = cli.db.clone().unwrap_or_else(default_db);
             let store = SqliteStore::open(&db)?;
-            let mut bot = Bot::new(content, store, &cli.lang).with_retention_days(cli.retention_days);
+            let guichet = aiguilleur::render::guichet_email(&content).unwrap_or_default().to_owned();
+            let reglages = saisine::Reglages::read(&saisine::Section::default(), &guichet)?;
+            let mut bot = Bot::new(content, store, &cli.lang)
+                .with_retention_days(cli.retention_days)
+                .with_saisine(reglages.saisine.clone());
             bot.purge_idle(driver::now())?;
             let driver = driver::Driver::new(bot, root.to_path_buf(), vec![console::user()]);
-            console::run(&driver)?;
+            // Demands confirmed here (and those left pending by an earlier run) leave by email.
+            let envoyeur = match &reglages.smtp {
+                Some(smtp) => Some(saisine::Envoyeur::spawn(Arc::clone(driver.bot()), saisine::Mailer::new(smtp)?)),
+                None => None,
+            };
+            let result = console::run(&driver);
+            if let Some(e) = envoyeur {
+                e.stop();
+            }
+            result?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demandes { csv, depuis, statut } => {
+            let content = usable(loaded)?;
+            let since = match depuis {
+                Some(d) => aiguilleur::catalogue::freshness::Day::parse(d)
+                    .ok_or_else(|| anyhow::anyhow!("date « {d} » invalide : écrivez AAAA-MM-JJ"))?
+                    .to_unix(),
+                None => 0,
+            };
+            let statut = match statut {
+                Some(s) => Some(aiguilleur::store::DemandeStatut::parse(s).ok_or_else(|| {
+                    anyhow::anyhow!("état « {s} » inconnu : en-attente, envoyee, echec, manuelle ou annulee")
+                })?),
+                None => None,
+            };
+            let db = cli.db.clone().unwrap_or_else(default_db);
+            let mut store = SqliteStore::open(&db)?;
+            let rows: Vec<_> = aiguilleur::store::Store::demandes(&mut store, since)?
+                .into_iter()
+                .filter(|r| statut.is_none_or(|s| r.statut == s))
+                .collect();
+            print!("{}", saisine::listing(&content, &cli.lang, &rows, *csv)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { sessions, catalogue_size, detail } => {
@@ -265,11 +315,11 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
         }
         #[cfg(feature = "matrix")]
         Command::Matrix { config } => {
-            serve(cli, root, loaded, |c| aiguilleur::adapters::matrix::run(c, config.clone()))
+            serve(cli, root, loaded, config.as_deref(), |c| aiguilleur::adapters::matrix::run(c, config.clone()))
         }
         #[cfg(feature = "discord")]
         Command::Discord { config } => {
-            serve(cli, root, loaded, |c| aiguilleur::adapters::discord::run(c, config.clone()))
+            serve(cli, root, loaded, config.as_deref(), |c| aiguilleur::adapters::discord::run(c, config.clone()))
         }
         Command::Eval { dir, detail, seuils, expliquer } => {
             let Some(mut content) = loaded.content else {
@@ -342,10 +392,15 @@ fn serve<F: std::future::Future<Output = anyhow::Result<()>>>(
     cli: &Cli,
     root: &std::path::Path,
     loaded: Loaded,
+    config: Option<&std::path::Path>,
     run: impl FnOnce(driver::Common) -> F,
 ) -> anyhow::Result<ExitCode> {
+    let content = usable(loaded)?;
+    let guichet = aiguilleur::render::guichet_email(&content).unwrap_or_default().to_owned();
+    let file: SaisineFile = aiguilleur::config::read_toml(config)?;
     let common = driver::Common {
-        content: usable(loaded)?,
+        saisine: saisine::Reglages::read(&file.saisine, &guichet)?,
+        content,
         content_root: root.to_path_buf(),
         db: cli.db.clone(),
         lang: cli.lang.clone(),
@@ -353,6 +408,14 @@ fn serve<F: std::future::Future<Output = anyhow::Result<()>>>(
     };
     tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run(common))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `[saisine]` section of the configuration file (the transports read theirs).
+#[cfg(feature = "service")]
+#[derive(Default, serde::Deserialize)]
+struct SaisineFile {
+    #[serde(default)]
+    saisine: saisine::Section,
 }
 
 /// The content, or the diagnostics and an error when it does not validate.

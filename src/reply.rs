@@ -27,6 +27,21 @@ pub struct DemandeView {
     pub contact: String,
     /// The dispositifs proposed for this profile, and why.
     pub dispositifs: Vec<MatchView>,
+    /// Filled in by the bot once the confirmed demand is stored (`envoi: true`).
+    #[serde(default)]
+    pub envoi_info: Option<Envoi>,
+}
+
+/// How a stored demand leaves: its reference, its recipient, and who sends it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Envoi {
+    /// `DEM-2026-0042`.
+    pub reference: String,
+    /// The single entry point's address.
+    pub to: String,
+    /// The bot sends it by email (SMTP configured); otherwise the person gets the text and a
+    /// `mailto:` link.
+    pub courriel: bool,
 }
 
 impl DemandeView {

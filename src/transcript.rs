@@ -13,7 +13,9 @@
 //! must not contain (case and accents ignored); `#` a comment (the first one names the
 //! scenario); `@ 2026-12-15`, before the first message, the day the conversation takes place
 //! (what the bot says about the age of its information depends on it; by default a day of
-//! November 2023). Replayed through the engine with a fresh in-memory session.
+//! November 2023); `% courriel`, before the first message, replays it as if SMTP were configured
+//! (a confirmed demand is sent by the bot rather than handed over with a `mailto:` link).
+//! Replayed through the bot with a fresh in-memory store.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,6 +46,8 @@ pub struct Transcript {
     pub turns: Vec<Turn>,
     /// Unix time of the first message (`@ AAAA-MM-JJ`: that day at 10:00 UTC).
     pub start: Option<i64>,
+    /// `% courriel`: SMTP configured.
+    pub courriel: bool,
 }
 
 /// When a transcript without `@` takes place (14 November 2023).
@@ -62,7 +66,8 @@ pub struct ParseError {
 /// # Errors
 /// A line that is none of `#`, `>`, `<`, `!` or blank; an expectation before any input.
 pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
-    let mut t = Transcript { path: path.to_path_buf(), title: String::new(), turns: vec![], start: None };
+    let mut t =
+        Transcript { path: path.to_path_buf(), title: String::new(), turns: vec![], start: None, courriel: false };
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let l = raw.trim_end();
@@ -87,6 +92,12 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
                     .ok_or_else(|| err("date illisible : écrivez « @ AAAA-MM-JJ », par exemple « @ 2026-12-15 »"))?;
                 t.start = Some(day.to_unix() + 10 * 3600);
             }
+            "%" => {
+                if !t.turns.is_empty() || rest.trim() != "courriel" {
+                    return Err(err("« % courriel » se place avant le premier message « > »"));
+                }
+                t.courriel = true;
+            }
             "<" | "!" => {
                 let Some(turn) = t.turns.last_mut() else {
                     return Err(err("une attente « < » ou « ! » doit suivre un message « > »"));
@@ -102,7 +113,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Transcript, ParseError> {
                 turn.expect.push((line, e));
             }
             _ => {
-                return Err(err("ligne illisible : elle doit commencer par #, @, >, < ou !"));
+                return Err(err("ligne illisible : elle doit commencer par #, @, %, >, < ou !"));
             }
         }
     }
@@ -138,6 +149,10 @@ impl std::fmt::Display for Failure {
 #[must_use]
 pub fn replay(content: &Arc<Content>, lang: &str, t: &Transcript) -> Vec<Failure> {
     let mut bot = Bot::new(Arc::clone(content), MemoryStore::default(), lang);
+    if t.courriel {
+        let to = bot.saisine().to.clone();
+        bot = bot.with_saisine(crate::saisine::Saisine { to, courriel: true });
+    }
     let mut failures = vec![];
     for (i, turn) in t.turns.iter().enumerate() {
         let msg = Incoming {

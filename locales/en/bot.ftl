@@ -111,7 +111,7 @@ merci-reponse = You are welcome.
 pourquoi-pas-classe = { $nom } could also apply, but other schemes fit your theme and stage better: type "retour" (back) to refine.
 excuse-retard = Sorry for the delay: I was not available when you wrote.
 oubli-confirme = Do you want me to erase everything I keep about you (your answers and our conversations)? This cannot be undone.
-oubli-fait = Done: I have erased everything. If you write again, we will start from scratch.
+oubli-fait = Done: I have erased everything. If you write again, we will start from scratch. A request you forwarded keeps only its reference, commune and theme here, without your name, contact details or description, and is no longer sent if it was still waiting; an email already sent stays with its recipient (the préfecture, and you for the copy).
 oubli-annule = All right, I erase nothing.
 discord-choisir = Choose an answer…
 discord-bouton-autre = These buttons answer a question asked to someone else. For your own conversation: /orienter.
@@ -213,3 +213,17 @@ recours-guichet-hors-manche = If you prefer, contact the préfecture of your dé
 question-rien-hors-manche = I did not find an answer to this question. Contact the préfecture of your département: it directs State engineering requests.
 pourquoi-pas-introuvable-hors-manche = I do not know any scheme called "{ $nom }". Ask your question another way, or contact the préfecture of your département.
 stop-ok-hors-manche = All right, I will stop here. Write to me whenever you like for a new request. For an engineering request, contact the préfecture of your département.
+
+## The stored request: its reference, and how it leaves (render/demande.rs).
+demande-envoyee = Your request is recorded under reference { $reference }. I am sending it to { $destinataire }.
+demande-copie = You will receive a copy at { $courriel }.
+demande-envoi-differe = If the mail server does not answer right away, your request will leave as soon as possible: nothing is lost. Keep the reference to discuss it with the préfecture.
+demande-sans-courriel = Your request is recorded under reference { $reference }. No mail server is configured here: I cannot send it myself. Send it to { $destinataire }: here is the ready text, then a link that opens it in your mail client.
+demande-objet = Subject: { $objet }
+demande-texte-pret = Email to { $destinataire }
+demande-lien-titre = To send it
+demande-lien = Open in my mail client:
+## The email received by the single entry point (kept in French: the préfecture reads it).
+courriel-objet = Demande d'accompagnement en ingénierie { $reference } – { $commune }
+courriel-intro = Bonjour, voici une demande d'accompagnement en ingénierie pour { $commune }, préparée avec le demandeur par l'aiguilleur, le bot d'orientation de la Manche (référence { $reference }).
+courriel-fin = Le demandeur a relu et confirmé ce message avant son envoi. Pour lui répondre, utilisez le contact ci-dessus. Référence à rappeler : { $reference }.

@@ -111,7 +111,7 @@ merci-reponse = Avec plaisir.
 pourquoi-pas-classe = { $nom } pourrait aussi convenir, mais d'autres dispositifs correspondent mieux à votre thème et à votre étape : tapez « retour » pour préciser.
 excuse-retard = Désolé pour ce délai : je n'étais pas disponible quand vous avez écrit.
 oubli-confirme = Voulez-vous que j'efface tout ce que je garde de vous (vos réponses et nos conversations) ? C'est définitif.
-oubli-fait = C'est fait : j'ai tout effacé. Si vous m'écrivez à nouveau, nous repartirons de zéro.
+oubli-fait = C'est fait : j'ai tout effacé. Si vous m'écrivez à nouveau, nous repartirons de zéro. Une demande que vous avez transmise ne garde chez moi que sa référence, sa commune et son thème, sans votre nom, vos coordonnées ni votre description, et n'est plus envoyée si elle attendait encore ; un courriel déjà parti reste chez son destinataire (la préfecture, et vous pour la copie).
 oubli-annule = Très bien, je n'efface rien.
 discord-choisir = Choisissez une réponse…
 discord-bouton-autre = Ces boutons répondent à une question posée à quelqu'un d'autre. Pour votre propre conversation : /orienter.
@@ -224,3 +224,17 @@ recours-guichet-hors-manche = Si vous préférez, adressez-vous à la préfectur
 question-rien-hors-manche = Je n'ai pas trouvé de réponse à cette question. Adressez-vous à la préfecture de votre département : elle oriente les demandes d'ingénierie de l'État.
 pourquoi-pas-introuvable-hors-manche = Je ne connais pas de dispositif « { $nom } ». Posez votre question autrement, ou adressez-vous à la préfecture de votre département.
 stop-ok-hors-manche = Très bien, j'arrête là. Écrivez-moi quand vous voulez pour une nouvelle demande. Pour une demande d'ingénierie, adressez-vous à la préfecture de votre département.
+
+## La demande enregistrée : sa référence, et comment elle part (render/demande.rs).
+demande-envoyee = Votre demande est enregistrée sous la référence { $reference }. Je l'envoie à { $destinataire }.
+demande-copie = Vous en recevrez une copie à { $courriel }.
+demande-envoi-differe = Si la messagerie ne répond pas tout de suite, votre demande partira dès que possible : rien n'est perdu. Gardez la référence pour en parler avec la préfecture.
+demande-sans-courriel = Votre demande est enregistrée sous la référence { $reference }. Aucune messagerie n'est configurée ici : je ne peux pas l'envoyer moi-même. Envoyez-la à { $destinataire } : voici le texte prêt à copier, puis un lien qui l'ouvre dans votre messagerie.
+demande-objet = Objet : { $objet }
+demande-texte-pret = Courriel à { $destinataire }
+demande-lien-titre = Pour l'envoyer
+demande-lien = Ouvrir dans ma messagerie :
+## Le courriel reçu par le guichet unique.
+courriel-objet = Demande d'accompagnement en ingénierie { $reference } – { $commune }
+courriel-intro = Bonjour, voici une demande d'accompagnement en ingénierie pour { $commune }, préparée avec le demandeur par l'aiguilleur, le bot d'orientation de la Manche (référence { $reference }).
+courriel-fin = Le demandeur a relu et confirmé ce message avant son envoi. Pour lui répondre, utilisez le contact ci-dessus. Référence à rappeler : { $reference }.

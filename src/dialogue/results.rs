@@ -96,6 +96,7 @@ impl Turn<'_> {
                     a_verifier: m.a_verifier,
                 })
                 .collect(),
+            envoi_info: None,
         }
     }
 

@@ -28,7 +28,11 @@ pub struct Command {
 pub const COMMANDS: &[Command] = &[
     Command { name: "aide", aliases: &["help"], help: "admin-aide-aide", run: help },
     Command { name: "recharger", aliases: &["recharge", "reload"], help: "admin-aide-recharger", run: reload },
+    Command { name: "demandes", aliases: &["demande"], help: "admin-aide-demandes", run: demandes },
 ];
+
+/// How many demands `!demandes` shows.
+const LAST_DEMANDES: usize = 10;
 
 /// A message that reads as a command.
 #[derive(Debug)]
@@ -79,6 +83,40 @@ fn help(_: &Driver, _: &Parsed) -> Vec<Reply> {
 
 fn reload(driver: &Driver, _: &Parsed) -> Vec<Reply> {
     reload::outcome_replies(&reload::try_reload(driver.bot(), &driver.content_root))
+}
+
+/// The last demands forwarded: reference, date, commune, status (no personal data).
+fn demandes(driver: &Driver, _: &Parsed) -> Vec<Reply> {
+    let mut bot = driver.bot().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rows = match crate::store::Store::demandes(bot.store_mut(), 0) {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::error!("base des conversations : demandes illisibles : {e}");
+            return vec![Reply::say("erreur-interne")];
+        }
+    };
+    if rows.is_empty() {
+        return vec![Reply::say("admin-demandes-aucune")];
+    }
+    let (content, lang) = (std::sync::Arc::clone(bot.content()), bot.lang().to_owned());
+    let last = &rows[rows.len().saturating_sub(LAST_DEMANDES)..];
+    let mut out = vec![Reply::say_with(
+        "admin-demandes-titre",
+        vec![("nombre", Arg::Number(i64::try_from(last.len()).unwrap_or(0)))],
+    )];
+    for r in last.iter().rev() {
+        let statut = crate::saisine::statut_text(&content, &lang, r);
+        out.push(Reply::say_with(
+            "admin-demandes-ligne",
+            vec![
+                ("reference", Arg::Text(r.reference.clone())),
+                ("date", Arg::Text(crate::saisine::date(r.created))),
+                ("commune", Arg::Text(r.commune.clone().unwrap_or_else(|| "-".into()))),
+                ("statut", Arg::Text(statut)),
+            ],
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

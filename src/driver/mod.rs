@@ -381,6 +381,8 @@ pub struct Common {
     pub lang: String,
     /// Idle sessions older than this are erased (days).
     pub retention_days: u32,
+    /// Where forwarded demands go, and the SMTP server that sends them (if configured).
+    pub saisine: crate::saisine::Reglages,
 }
 
 #[cfg(test)]

@@ -375,10 +375,20 @@ where
     Fut: Future<Output = anyhow::Result<()>>,
 {
     let store = SqliteStore::open(&setup.db).with_context(|| format!("base {}", setup.db.display()))?;
-    let mut bot = Bot::new(Arc::clone(&common.content), store, &common.lang).with_retention_days(common.retention_days);
+    let mut bot = Bot::new(Arc::clone(&common.content), store, &common.lang)
+        .with_retention_days(common.retention_days)
+        .with_saisine(common.saisine.saisine.clone());
     bot.purge_idle(now())?;
     info!(transport = T::NAME, base = %setup.db.display(), "démarrage");
     let driver = Driver::new(bot, common.content_root.clone(), setup.admins);
+    // The email consumer of the outbox (forwarded demands): the chat's own thread, the same code.
+    let envoyeur = match &common.saisine.smtp {
+        Some(smtp) => {
+            info!(serveur = %smtp, "demandes transmises par courriel");
+            Some(crate::saisine::Envoyeur::spawn(Arc::clone(driver.bot()), crate::saisine::Mailer::new(smtp)?))
+        }
+        None => None,
+    };
     let service = Arc::new(Service::new(driver, transport));
     // Kept alive until the end.
     let _watcher = reload::spawn(Arc::clone(service.driver.bot()), common.content_root.clone())
@@ -394,6 +404,9 @@ where
     let result = run(Arc::clone(&service), Stop(stop_rx)).await;
     if !service.tasks.idle(STOP_WAIT).await {
         warn!("arrêt : des réponses n'ont pas pu partir à temps");
+    }
+    if let Some(e) = envoyeur {
+        tokio::task::spawn_blocking(move || e.stop()).await.ok();
     }
     info!("arrêté");
     result

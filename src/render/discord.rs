@@ -357,6 +357,10 @@ fn contact(f: &Field) -> String {
 /// A web address usable as a link (`https://` added when the data gives a bare host).
 fn link(url: &str) -> Option<String> {
     let u = url.trim();
+    // A `mailto:` link (a demand to send by hand) is shown as text: embeds link the web only.
+    if u.get(..7).is_some_and(|s| s.eq_ignore_ascii_case("mailto:")) {
+        return None;
+    }
     let u = if u.starts_with("http://") || u.starts_with("https://") { u.to_owned() } else { format!("https://{u}") };
     let host = u.split("://").nth(1).unwrap_or("");
     let ok = !host.is_empty()

@@ -175,6 +175,10 @@ fn web_uri(url: &str) -> Option<String> {
     if lower.starts_with("https://") || lower.starts_with("http://") {
         return Some(url.to_owned());
     }
+    // A demand's ready email (`mailto:` with its subject and body percent-encoded).
+    if lower.starts_with("mailto:") {
+        return Some(url.to_owned());
+    }
     // A bare site such as `ingenierie-departementale-manche.fr`: no scheme means no other scheme.
     if !lower.contains(':') && lower.split('/').next().is_some_and(|h| h.contains('.')) {
         return Some(format!("https://{url}"));

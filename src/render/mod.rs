@@ -6,7 +6,7 @@
 //! the blocks hold content and messages only, and each format escapes what it prints.
 
 mod annotate;
-mod demande;
+pub mod demande;
 pub mod discord;
 pub mod html;
 pub mod plain;
@@ -647,7 +647,8 @@ fn expired(cx: &Ctx<'_>, dates: &Dates) -> bool {
 
 /// The single entry point's address, as the data gives it (the first email of the contacts of
 /// the `guichet-unique` record).
-fn guichet_email(content: &Content) -> Option<&str> {
+#[must_use]
+pub fn guichet_email(content: &Content) -> Option<&str> {
     let cat = &content.catalogue;
     cat.dispositif(GUICHET_UNIQUE)?
         .contacts

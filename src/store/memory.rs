@@ -2,7 +2,9 @@
 
 use std::collections::HashMap;
 
-use super::{Commit, Committed, GivenUp, Pending, Store, StoreError, kind_of};
+use super::{
+    Commit, Committed, DemandeRow, DemandeStatut, GivenUp, Issue, NewDemande, Pending, Store, StoreError, kind_of,
+};
 use crate::dialogue::Session;
 
 #[derive(Debug, Default)]
@@ -11,6 +13,8 @@ pub struct MemoryStore {
     handled: HashMap<String, String>,
     outbox: Vec<Kept>,
     next_id: i64,
+    demandes: Vec<(DemandeRow, NewDemande)>,
+    numeros: HashMap<i32, u32>,
 }
 
 #[derive(Debug)]
@@ -54,6 +58,20 @@ impl Store for MemoryStore {
             self.handled.retain(|_, u| u != user);
             self.outbox.retain(|o| o.user != user);
             done.forgotten = before - self.sessions.len();
+            for (row, d) in self.demandes.iter_mut().filter(|(_, d)| d.user == user) {
+                d.user.clear();
+                d.key.clear();
+                d.data = blank_person(&d.data);
+                if row.statut == DemandeStatut::EnAttente {
+                    row.statut = DemandeStatut::Annulee;
+                }
+            }
+        }
+        if let Some(d) = c.demand
+            && self.demandes.iter().any(|(r, x)| r.reference == d.reference || (x.annee, x.numero) == (d.annee, d.numero))
+        {
+            // As SQLite's unique constraint: the whole turn is refused.
+            return Err(StoreError::Io(std::io::Error::other(format!("référence {} déjà prise", d.reference))));
         }
         if let (Some((key, user, _)), Some(json)) = (c.session, json) {
             self.sessions.insert(key.to_owned(), (user.to_owned(), json));
@@ -67,6 +85,9 @@ impl Store for MemoryStore {
             let pending = Pending { id, key, payload, attempts: 0, next_at: c.at };
             self.outbox.push(Kept { pending, user: user.to_owned(), created: c.at, failed: None });
             done.reply = Some(self.next_id);
+        }
+        if let Some(d) = c.demand {
+            self.insert_demande(d, c.at);
         }
         Ok(done)
     }
@@ -115,8 +136,93 @@ impl Store for MemoryStore {
         let n = self.sessions.len();
         self.sessions.retain(|_, (_, json)| serde_json::from_str::<Session>(json).is_ok_and(|s| s.updated >= before));
         self.outbox.retain(|o| o.created >= before);
+        self.demandes.retain(|(r, _)| r.created >= before);
         Ok(n - self.sessions.len())
     }
+
+    fn next_number(&mut self, annee: i32) -> Result<u32, StoreError> {
+        Ok(self.numeros.get(&annee).copied().unwrap_or(0) + 1)
+    }
+
+    fn demande_issue(&mut self, id: i64, reference: &str, issue: Issue<'_>, at: i64) -> Result<(), StoreError> {
+        match issue {
+            Issue::Envoyee => {
+                self.outbox.retain(|o| o.pending.id != id);
+            }
+            Issue::Reessai { next_at, error } => self.retry_later(id, next_at, error)?,
+            Issue::Echec { error } => self.give_up(id, error)?,
+        }
+        if let Some((row, _)) = self.demandes.iter_mut().find(|(r, _)| r.reference == reference) {
+            row.attempts += 1;
+            match issue {
+                Issue::Envoyee => {
+                    row.statut = DemandeStatut::Envoyee;
+                    row.sent_at = Some(at);
+                }
+                Issue::Reessai { error, .. } => row.last_error = Some(error.to_owned()),
+                Issue::Echec { error } => {
+                    row.statut = DemandeStatut::Echec;
+                    row.last_error = Some(error.to_owned());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn demandes(&mut self, since: i64) -> Result<Vec<DemandeRow>, StoreError> {
+        let mut rows: Vec<&(DemandeRow, NewDemande)> = self.demandes.iter().filter(|(r, _)| r.created >= since).collect();
+        rows.sort_by_key(|(_, d)| (d.annee, d.numero));
+        Ok(rows.into_iter().map(|(r, _)| r.clone()).collect())
+    }
+
+    fn demande_data_mentions(&mut self, needle: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self.demandes.iter().filter(|(_, d)| d.data.contains(needle)).map(|(r, _)| r.reference.clone()).collect())
+    }
+}
+
+impl MemoryStore {
+    fn insert_demande(&mut self, d: &NewDemande, at: i64) {
+        let statut = if d.email.is_some() { DemandeStatut::EnAttente } else { DemandeStatut::Manuelle };
+        let row = DemandeRow {
+            reference: d.reference.clone(),
+            created: at,
+            commune: d.commune.clone(),
+            insee: d.insee.clone(),
+            themes: d.themes.clone(),
+            etape: d.etape.clone(),
+            statut,
+            sent_at: None,
+            attempts: 0,
+            last_error: None,
+        };
+        let last = self.numeros.entry(d.annee).or_insert(0);
+        *last = (*last).max(d.numero);
+        if let Some(email) = &d.email {
+            self.next_id += 1;
+            let pending = Pending {
+                id: self.next_id,
+                key: format!("email:{}", d.reference),
+                payload: email.clone(),
+                attempts: 0,
+                next_at: at,
+            };
+            self.outbox.push(Kept { pending, user: d.user.clone(), created: at, failed: None });
+        }
+        self.demandes.push((row, d.clone()));
+    }
+}
+
+/// The stored demand without the person's words, name, role and contact.
+fn blank_person(data: &str) -> String {
+    let Ok(mut v) = serde_json::from_str::<serde_json::Value>(data) else { return String::new() };
+    if let Some(o) = v.as_object_mut() {
+        for k in ["description", "demandeur", "qualite", "contact"] {
+            if o.contains_key(k) {
+                o.insert(k.to_owned(), serde_json::Value::String(String::new()));
+            }
+        }
+    }
+    v.to_string()
 }
 
 #[cfg(test)]

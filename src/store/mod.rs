@@ -42,8 +42,97 @@ pub struct Commit<'a> {
     /// The key's first segment (`matrix`, `discord`, later `email`) is the destination kind
     /// whose consumer delivers it.
     pub reply: Option<(&'a str, &'a str, &'a str)>,
+    /// A demand forwarded to the single entry point, with its email to send (if any).
+    pub demand: Option<&'a NewDemande>,
     /// Seconds since the Unix epoch.
     pub at: i64,
+}
+
+/// A demand confirmed in this turn, stored with it. Its reference (`DEM-2026-0042`) was taken
+/// from [`Store::next_number`] before the commit; the commit fails if another writer took it
+/// meanwhile (the reference is unique), and then nothing of the turn is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDemande {
+    pub reference: String,
+    pub annee: i32,
+    pub numero: u32,
+    /// The session key and the person (erased by "oublie-moi").
+    pub key: String,
+    pub user: String,
+    pub commune: Option<String>,
+    pub insee: Option<String>,
+    pub themes: Vec<String>,
+    pub etape: Option<String>,
+    /// The whole demand as the person confirmed it (JSON of a [`crate::reply::DemandeView`]).
+    pub data: String,
+    /// The email to send, as the outbox keeps it (`email:<reference>` row); `None`: no SMTP is
+    /// configured, the person was given the text to send themselves.
+    pub email: Option<String>,
+}
+
+/// Where a stored demand is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DemandeStatut {
+    /// In the outbox: not yet accepted by the SMTP server.
+    EnAttente,
+    /// Accepted by the SMTP server.
+    Envoyee,
+    /// Refused for good (a 5xx answer): the reason is kept.
+    Echec,
+    /// No SMTP configured: the person was given the text and a mailto: link.
+    Manuelle,
+    /// The person asked to be forgotten before it left: not sent.
+    Annulee,
+}
+
+impl DemandeStatut {
+    pub const ALL: [Self; 5] = [Self::EnAttente, Self::Envoyee, Self::Echec, Self::Manuelle, Self::Annulee];
+
+    /// As stored, and as typed after `--statut`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::EnAttente => "en-attente",
+            Self::Envoyee => "envoyee",
+            Self::Echec => "echec",
+            Self::Manuelle => "manuelle",
+            Self::Annulee => "annulee",
+        }
+    }
+
+    /// Reads a stored status, or one typed (accents, case and spaces forgiven).
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        let f = crate::text::fold(s).trim().replace(' ', "-");
+        Self::ALL.into_iter().find(|x| x.as_str() == f || (f == "envoye" && *x == Self::Envoyee))
+    }
+}
+
+/// A stored demand, as `aiguilleur demandes` and `!demandes` list it (no personal data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemandeRow {
+    pub reference: String,
+    /// Seconds since the Unix epoch.
+    pub created: i64,
+    pub commune: Option<String>,
+    pub insee: Option<String>,
+    pub themes: Vec<String>,
+    pub etape: Option<String>,
+    pub statut: DemandeStatut,
+    pub sent_at: Option<i64>,
+    pub attempts: u32,
+    pub last_error: Option<String>,
+}
+
+/// What became of an attempt at a demand's email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Issue<'a> {
+    /// Accepted: the outbox row goes, the demand is marked sent.
+    Envoyee,
+    /// A temporary failure: tried again from `next_at`.
+    Reessai { next_at: i64, error: &'a str },
+    /// Refused for good.
+    Echec { error: &'a str },
 }
 
 /// What a [`Commit`] did.
@@ -146,6 +235,33 @@ pub trait Store: Send {
     /// # Errors
     /// When the store cannot be written.
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError>;
+
+    /// The next demand number of `annee` (1 for the first): the sequence never goes back, even
+    /// when old demands are purged.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn next_number(&mut self, annee: i32) -> Result<u32, StoreError>;
+
+    /// Records what became of an attempt at the email of demand `reference` (outbox row `id`),
+    /// in one transaction with the outbox row.
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn demande_issue(&mut self, id: i64, reference: &str, issue: Issue<'_>, at: i64) -> Result<(), StoreError>;
+
+    /// The demands created at or after `since` (seconds), oldest first.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn demandes(&mut self, since: i64) -> Result<Vec<DemandeRow>, StoreError>;
+
+    /// The references of the demands whose stored text contains `needle` (for the tests of the
+    /// erasure).
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn demande_data_mentions(&mut self, needle: &str) -> Result<Vec<String>, StoreError>;
 
     /// Saves the session after a turn and, in the same transaction, marks `event` handled.
     ///
@@ -261,11 +377,116 @@ pub(crate) mod suite {
         assert_eq!((Some(left[0].id), left[0].payload.as_str()), (done.reply, "fait"));
         assert!(store.is_handled("$d9").unwrap());
         retries(store, done.reply.unwrap());
+        demandes(store);
         // Replies kept past the retention go with idle sessions.
         store.purge_idle(100).unwrap();
         assert!(store.pending("matrix").unwrap().is_empty());
         assert!(store.pending("discord").unwrap().is_empty());
         assert!(store.given_up("discord").unwrap().is_empty());
+    }
+
+    fn demande(reference: &str, numero: u32, user: &str, email: bool) -> NewDemande {
+        NewDemande {
+            reference: reference.into(),
+            annee: 2026,
+            numero,
+            key: format!("console:t:{user}"),
+            user: user.into(),
+            commune: Some("Genêts".into()),
+            insee: Some("50197".into()),
+            themes: vec!["revitalisation".into()],
+            etape: Some("idee".into()),
+            data: r#"{"description":"Le presbytère","demandeur":"Marie","contact":"m@x.fr","qualite":"maire"}"#.into(),
+            email: email.then(|| "courriel prêt".to_owned()),
+        }
+    }
+
+    /// Demands: numbered per year, stored with their turn and their email, followed to the end,
+    /// stripped of the person on "oublie-moi".
+    fn demandes(store: &mut dyn Store) {
+        assert_eq!(store.next_number(2026).unwrap(), 1);
+        let s = session("envoi", 60);
+        let first = demande("DEM-2026-0001", 1, "fanny", true);
+        let done = store
+            .commit(&Commit {
+                session: Some(("console:t:fanny", "fanny", &s)),
+                event: Some(("$f1", "fanny")),
+                demand: Some(&first),
+                at: 60,
+                ..Commit::default()
+            })
+            .unwrap();
+        assert_eq!(done.reply, None, "the email is not the turn's reply");
+        assert_eq!(store.next_number(2026).unwrap(), 2);
+        assert_eq!(store.next_number(2027).unwrap(), 1, "one sequence per year");
+        let mails = store.pending("email").unwrap();
+        assert_eq!(mails.len(), 1);
+        assert_eq!((mails[0].key.as_str(), mails[0].payload.as_str()), ("email:DEM-2026-0001", "courriel prêt"));
+        // The same reference twice: the whole turn is refused.
+        let again = demande("DEM-2026-0001", 1, "gil", true);
+        let s2 = session("envoi", 61);
+        assert!(
+            store
+                .commit(&Commit {
+                    session: Some(("console:t:gil", "gil", &s2)),
+                    demand: Some(&again),
+                    at: 61,
+                    ..Commit::default()
+                })
+                .is_err()
+        );
+        assert!(store.load("console:t:gil").unwrap().is_none(), "nothing of that turn written");
+        assert_eq!(store.pending("email").unwrap().len(), 1);
+        let id = mails[0].id;
+        store.demande_issue(id, "DEM-2026-0001", Issue::Reessai { next_at: 70, error: "451 plus tard" }, 62).unwrap();
+        let p = &store.pending("email").unwrap()[0];
+        assert_eq!((p.attempts, p.next_at), (1, 70));
+        let row = &store.demandes(0).unwrap()[0];
+        assert_eq!((row.statut, row.attempts, row.last_error.as_deref()), (DemandeStatut::EnAttente, 1, Some("451 plus tard")));
+        store.demande_issue(id, "DEM-2026-0001", Issue::Envoyee, 71).unwrap();
+        assert!(store.pending("email").unwrap().is_empty());
+        let row = &store.demandes(0).unwrap()[0];
+        assert_eq!((row.statut, row.sent_at, row.attempts), (DemandeStatut::Envoyee, Some(71), 2));
+        assert_eq!(row.themes, vec!["revitalisation".to_owned()]);
+        // Refused for good; and one without SMTP.
+        let refused = demande("DEM-2026-0002", 2, "fanny", true);
+        store.commit(&Commit { demand: Some(&refused), at: 80, ..Commit::default() }).unwrap();
+        let id = store.pending("email").unwrap()[0].id;
+        store.demande_issue(id, "DEM-2026-0002", Issue::Echec { error: "550 refusé" }, 81).unwrap();
+        assert!(store.pending("email").unwrap().is_empty());
+        assert_eq!(store.given_up("email").unwrap().len(), 1);
+        let by_hand = demande("DEM-2026-0003", 3, "gil", false);
+        store.commit(&Commit { demand: Some(&by_hand), at: 90, ..Commit::default() }).unwrap();
+        assert!(store.pending("email").unwrap().is_empty(), "no SMTP: nothing to send");
+        let pending = demande("DEM-2026-0004", 4, "gil", true);
+        store.commit(&Commit { demand: Some(&pending), at: 91, ..Commit::default() }).unwrap();
+        let rows = store.demandes(0).unwrap();
+        let statuts: Vec<_> = rows.iter().map(|r| (r.reference.as_str(), r.statut)).collect();
+        assert_eq!(
+            statuts,
+            vec![
+                ("DEM-2026-0001", DemandeStatut::Envoyee),
+                ("DEM-2026-0002", DemandeStatut::Echec),
+                ("DEM-2026-0003", DemandeStatut::Manuelle),
+                ("DEM-2026-0004", DemandeStatut::EnAttente),
+            ]
+        );
+        assert_eq!(rows[1].last_error.as_deref(), Some("550 refusé"));
+        assert_eq!(store.demandes(85).unwrap().len(), 2, "since");
+        // "oublie-moi": gil's demands keep their reference and commune, lose the person; the one
+        // not yet sent is not sent.
+        store.forget_user("gil").unwrap();
+        let rows = store.demandes(0).unwrap();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[3].statut, DemandeStatut::Annulee);
+        assert_eq!(rows[2].statut, DemandeStatut::Manuelle);
+        assert!(store.pending("email").unwrap().is_empty());
+        assert!(!store.demande_data_mentions("Marie").unwrap().contains(&"DEM-2026-0003".to_owned()));
+        assert!(store.demande_data_mentions("Marie").unwrap().contains(&"DEM-2026-0001".to_owned()));
+        // The retention: demands older than it go, the numbering goes on.
+        store.purge_idle(85).unwrap();
+        assert_eq!(store.demandes(0).unwrap().len(), 2);
+        assert_eq!(store.next_number(2026).unwrap(), 5);
     }
 
     /// Attempts and their errors are kept with the reply; one given up leaves the pending list

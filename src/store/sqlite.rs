@@ -4,7 +4,9 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Commit, Committed, GivenUp, Pending, Store, StoreError};
+use super::{
+    Commit, Committed, DemandeRow, DemandeStatut, GivenUp, Issue, NewDemande, Pending, Store, StoreError,
+};
 use crate::dialogue::Session;
 
 /// Schema migrations, in order; `user_version` records how many were applied.
@@ -44,6 +46,33 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
      ALTER TABLE outbox ADD COLUMN last_error TEXT;
      CREATE INDEX outbox_kind ON outbox(kind, status);",
+    // 4: demands forwarded to the single entry point, numbered per year (`DEM-2026-0042`); the
+    // sequence has its own table so that purging old demands never hands a number out twice.
+    "CREATE TABLE demandes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        reference TEXT NOT NULL UNIQUE,
+        annee INTEGER NOT NULL,
+        numero INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        user TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        commune TEXT,
+        insee TEXT,
+        themes TEXT NOT NULL,
+        etape TEXT,
+        data TEXT NOT NULL,
+        statut TEXT NOT NULL,
+        sent_at INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        UNIQUE (annee, numero)
+     );
+     CREATE INDEX demandes_user ON demandes(user);
+     CREATE INDEX demandes_created ON demandes(created);
+     CREATE TABLE demande_numeros (
+        annee INTEGER PRIMARY KEY,
+        dernier INTEGER NOT NULL
+     );",
 ];
 
 /// How many migrations this build knows: a base with a higher `user_version` comes from a newer
@@ -148,6 +177,16 @@ impl Store for SqliteStore {
             done.forgotten = tx.execute("DELETE FROM sessions WHERE user = ?1", params![user])?;
             tx.execute("DELETE FROM handled_events WHERE user = ?1", params![user])?;
             tx.execute("DELETE FROM outbox WHERE user = ?1", params![user])?;
+            // Demands keep their reference, commune and themes (the préfecture's follow-up), not
+            // the person: their words, name, role and contact are blanked. One not sent yet is
+            // not sent (its email went with the outbox rows above).
+            tx.execute(
+                "UPDATE demandes SET user = '', key = '',
+                    data = json_set(data, '$.description', '', '$.demandeur', '', '$.qualite', '', '$.contact', ''),
+                    statut = CASE statut WHEN 'en-attente' THEN 'annulee' ELSE statut END
+                 WHERE user = ?1",
+                params![user],
+            )?;
         }
         if let (Some((key, user, session)), Some(json)) = (c.session, json) {
             tx.prepare_cached(
@@ -166,6 +205,9 @@ impl Store for SqliteStore {
             )?
             .execute(params![super::kind_of(key), key, user, payload, c.at])?;
             done.reply = Some(tx.last_insert_rowid());
+        }
+        if let Some(d) = c.demand {
+            insert_demande(&tx, d, c.at)?;
         }
         tx.commit()?;
         if c.forget.is_some() {
@@ -230,9 +272,123 @@ impl Store for SqliteStore {
         let tx = self.conn.transaction()?;
         let n = tx.execute("DELETE FROM sessions WHERE updated < ?1", params![before])?;
         tx.execute("DELETE FROM outbox WHERE created < ?1", params![before])?;
+        tx.execute("DELETE FROM demandes WHERE created < ?1", params![before])?;
         tx.commit()?;
         Ok(n)
     }
+
+    fn next_number(&mut self, annee: i32) -> Result<u32, StoreError> {
+        let last: Option<u32> = self
+            .conn
+            .prepare_cached("SELECT dernier FROM demande_numeros WHERE annee = ?1")?
+            .query_row(params![annee], |r| r.get(0))
+            .optional()?;
+        Ok(last.unwrap_or(0) + 1)
+    }
+
+    fn demande_issue(&mut self, id: i64, reference: &str, issue: Issue<'_>, at: i64) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        match issue {
+            Issue::Envoyee => {
+                tx.execute("DELETE FROM outbox WHERE id = ?1", params![id])?;
+                tx.execute(
+                    "UPDATE demandes SET statut = 'envoyee', sent_at = ?2, attempts = attempts + 1 WHERE reference = ?1",
+                    params![reference, at],
+                )?;
+            }
+            Issue::Reessai { next_at, error } => {
+                tx.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE id = ?1",
+                    params![id, next_at, error],
+                )?;
+                tx.execute(
+                    "UPDATE demandes SET attempts = attempts + 1, last_error = ?2 WHERE reference = ?1",
+                    params![reference, error],
+                )?;
+            }
+            Issue::Echec { error } => {
+                tx.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, status = 'failed', last_error = ?2 WHERE id = ?1",
+                    params![id, error],
+                )?;
+                tx.execute(
+                    "UPDATE demandes SET statut = 'echec', attempts = attempts + 1, last_error = ?2 WHERE reference = ?1",
+                    params![reference, error],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn demandes(&mut self, since: i64) -> Result<Vec<DemandeRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT reference, created, commune, insee, themes, etape, statut, sent_at, attempts, last_error
+             FROM demandes WHERE created >= ?1 ORDER BY annee, numero",
+        )?;
+        let rows = stmt.query_map(params![since], |r| {
+            let themes: String = r.get(4)?;
+            let statut: String = r.get(6)?;
+            Ok(DemandeRow {
+                reference: r.get(0)?,
+                created: r.get(1)?,
+                commune: r.get(2)?,
+                insee: r.get(3)?,
+                themes: themes.split(',').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+                etape: r.get(5)?,
+                statut: DemandeStatut::parse(&statut).unwrap_or(DemandeStatut::EnAttente),
+                sent_at: r.get(7)?,
+                attempts: r.get(8)?,
+                last_error: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn demande_data_mentions(&mut self, needle: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT reference FROM demandes WHERE instr(data, ?1) > 0 ORDER BY annee, numero")?;
+        let rows = stmt.query_map(params![needle], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Stores a demand, moves its year's sequence on, and queues its email (if any), in the turn's
+/// transaction. A reference already taken fails the whole transaction.
+fn insert_demande(tx: &rusqlite::Transaction<'_>, d: &NewDemande, at: i64) -> Result<(), StoreError> {
+    let statut = if d.email.is_some() { DemandeStatut::EnAttente } else { DemandeStatut::Manuelle };
+    tx.prepare_cached(
+        "INSERT INTO demandes (reference, annee, numero, key, user, created, commune, insee, themes, etape, data, statut)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        d.reference,
+        d.annee,
+        d.numero,
+        d.key,
+        d.user,
+        at,
+        d.commune,
+        d.insee,
+        d.themes.join(","),
+        d.etape,
+        d.data,
+        statut.as_str()
+    ])?;
+    tx.prepare_cached(
+        "INSERT INTO demande_numeros (annee, dernier) VALUES (?1, ?2)
+         ON CONFLICT(annee) DO UPDATE SET dernier = max(dernier, excluded.dernier)",
+    )?
+    .execute(params![d.annee, d.numero])?;
+    if let Some(email) = &d.email {
+        let key = format!("email:{}", d.reference);
+        tx.prepare_cached(
+            "INSERT INTO outbox (kind, key, user, payload, created, next_at) VALUES ('email', ?1, ?2, ?3, ?4, ?4)",
+        )?
+        .execute(params![key, d.user, email, at])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
