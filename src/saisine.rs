@@ -335,8 +335,11 @@ fn describe(e: &lettre::transport::smtp::Error) -> String {
     let mut out = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        out.push_str(" : ");
-        out.push_str(&s.to_string());
+        let s_text = s.to_string();
+        if !out.contains(&s_text) {
+            out.push_str(" : ");
+            out.push_str(&s_text);
+        }
         source = s.source();
     }
     out

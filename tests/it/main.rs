@@ -6,6 +6,8 @@ mod catalogue;
 mod chat_process;
 mod check;
 mod crash;
+#[cfg(all(feature = "matrix", feature = "discord"))]
+mod demande;
 #[cfg(feature = "discord")]
 mod discord;
 mod elsewhere;

@@ -3,6 +3,11 @@
 //! a lock file), listening on 127.0.0.1, every accepted message stored in a Maildir; stopped when
 //! dropped. With a certificate and key it speaks implicit TLS (smtps).
 //!
+//! [`SmtpServer::recorder`] runs it with a handler of ours instead (`recorder.py`, written next to
+//! the messages): every message accepted is written as JSON (envelope, decoded headers, plain and
+//! HTML bodies) in `messages/`, every DATA attempt counted in `attempts`; a `mode` file makes it
+//! answer `451 N` (the next N messages refused temporarily) or `550` (every message refused).
+//!
 //! When aiosmtpd cannot be installed (no Python, no network to PyPI), the test fails saying so.
 
 use std::path::{Path, PathBuf};
@@ -46,19 +51,43 @@ impl SmtpServer {
             .spawn()
             .expect("starting aiosmtpd");
         let mut server = Self { port, child, dir };
+        server.wait_listening();
+        server
+    }
+
+    /// The recording server on `port`, its state under `root` (kept across restarts of the
+    /// server: the tests count every delivery over an outage).
+    pub fn recorder(port: u16, root: &Path) -> Self {
+        std::fs::create_dir_all(root.join("messages")).unwrap();
+        std::fs::write(root.join("recorder.py"), RECORDER).unwrap();
+        let python = install();
+        let dir = tempfile::tempdir().unwrap();
+        let log = std::fs::File::create(dir.path().join("aiosmtpd.log")).unwrap();
+        let child = Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "recorder.Recorder"])
+            .arg(root)
+            .env("PYTHONPATH", root)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("starting aiosmtpd");
+        let mut server = Self { port, child, dir };
+        server.wait_listening();
+        server
+    }
+
+    fn wait_listening(&mut self) {
         let started = Instant::now();
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = server.child.try_wait().unwrap() {
-                panic!("aiosmtpd exited at start ({status}):\n{}", server.log());
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                panic!("aiosmtpd exited at start ({status}):\n{}", self.log());
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(30),
-                "aiosmtpd not listening after 30 s:\n{}",
-                server.log()
-            );
+            assert!(started.elapsed() < Duration::from_secs(30), "aiosmtpd not listening after 30 s:\n{}", self.log());
             std::thread::sleep(Duration::from_millis(50));
         }
-        server
     }
 
     pub fn log(&self) -> String {
@@ -77,6 +106,70 @@ impl Drop for SmtpServer {
         let _ = self.child.wait();
     }
 }
+
+/// The messages a recorder accepted under `root`, in order.
+pub fn recorded(root: &Path) -> Vec<serde_json::Value> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("messages"))
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect())
+        .unwrap_or_default();
+    files.sort();
+    files.iter().map(|f| serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap()).collect()
+}
+
+/// How many DATA commands a recorder under `root` answered (accepted or refused).
+pub fn attempts(root: &Path) -> usize {
+    std::fs::read_to_string(root.join("attempts")).map_or(0, |s| s.lines().count())
+}
+
+/// The handler: records, or refuses as `mode` says.
+const RECORDER: &str = r#"
+import email, json, os
+from email import policy
+
+
+class Recorder:
+    def __init__(self, root):
+        self.root = root
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(args[0])
+
+    def path(self, name):
+        return os.path.join(self.root, name)
+
+    async def handle_DATA(self, server, session, envelope):
+        with open(self.path("attempts"), "a") as f:
+            f.write("DATA\n")
+        try:
+            mode = open(self.path("mode")).read().split()
+        except FileNotFoundError:
+            mode = []
+        if mode[:1] == ["451"]:
+            left = int(mode[1]) if len(mode) > 1 else 1
+            if left > 0:
+                with open(self.path("mode"), "w") as f:
+                    f.write("451 %d" % (left - 1))
+                return "451 4.3.0 Serveur occupe, reessayez plus tard"
+        if mode[:1] == ["550"]:
+            return "550 5.7.1 Destinataire refuse par la politique du serveur"
+        msg = email.message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+        text = msg.get_body(("plain",))
+        html = msg.get_body(("html",))
+        record = {
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "headers": {k: str(v) for k, v in msg.items()},
+            "text": text.get_content() if text else None,
+            "html": html.get_content() if html else None,
+        }
+        n = len([f for f in os.listdir(self.path("messages")) if f.endswith(".json")])
+        target = os.path.join(self.path("messages"), "%04d.json" % n)
+        with open(target + ".tmp", "w", encoding="utf-8") as f:
+            json.dump(record, f, ensure_ascii=False)
+        os.rename(target + ".tmp", target)
+        return "250 OK"
+"#;
 
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()

@@ -72,15 +72,22 @@ pub struct Chat {
 impl Chat {
     /// Starts the chat for `user` (the terminal's user names the conversation).
     pub fn start(db: &Path, user: &str) -> Self {
+        Self::start_with(db, user, &[], None)
+    }
+
+    /// Starts the chat with these environment variables, its log (standard error) to `log`.
+    pub fn start_with(db: &Path, user: &str, env: &[(&str, String)], log: Option<&Path>) -> Self {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aiguilleur"))
-            .args(["chat", "--db"])
-            .arg(db)
-            .env("USER", user)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_aiguilleur"));
+        cmd.args(["chat", "--db"]).arg(db).env("USER", user);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        if let Some(log) = log {
+            let f = std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap();
+            cmd.stderr(f);
+        }
+        let mut child = cmd.stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).spawn().unwrap();
         let stdin = child.stdin.take().unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, lines) = std::sync::mpsc::channel();
