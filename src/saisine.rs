@@ -127,7 +127,8 @@ impl Reglages {
 /// `smtp://[user@]host[:port]` or `smtps://…`: (implicit TLS, user, host, port). A password
 /// written in the URL is refused: it would show in process listings and logs.
 fn parse_url(url: &str) -> anyhow::Result<(bool, Option<String>, String, u16)> {
-    let (scheme, rest) = url.split_once("://").context("schéma absent : écrivez smtp://hôte:port ou smtps://hôte:port")?;
+    let (scheme, rest) =
+        url.split_once("://").context("schéma absent : écrivez smtp://hôte:port ou smtps://hôte:port")?;
     let tls = match scheme.to_ascii_lowercase().as_str() {
         "smtp" => false,
         "smtps" => true,
@@ -205,7 +206,11 @@ pub fn listing(
 ) -> anyhow::Result<String> {
     let cat = &content.catalogue;
     let themes = |r: &crate::store::DemandeRow| {
-        r.themes.iter().map(|t| cat.theme(t).map_or_else(|| t.clone(), |x| x.nom.clone())).collect::<Vec<_>>().join(", ")
+        r.themes
+            .iter()
+            .map(|t| cat.theme(t).map_or_else(|| t.clone(), |x| x.nom.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let etape = |r: &crate::store::DemandeRow| {
         r.etape.as_deref().map(|e| cat.etape(e).map_or_else(|| e.to_owned(), |x| x.nom.clone())).unwrap_or_default()
@@ -213,7 +218,16 @@ pub fn listing(
     if csv {
         let mut w = csv::Writer::from_writer(vec![]);
         w.write_record([
-            "reference", "date", "commune", "insee", "themes", "etape", "statut", "envoyee_le", "essais", "erreur",
+            "reference",
+            "date",
+            "commune",
+            "insee",
+            "themes",
+            "etape",
+            "statut",
+            "envoyee_le",
+            "essais",
+            "erreur",
         ])?;
         for r in rows {
             w.write_record([
@@ -282,7 +296,8 @@ impl Mailer {
             .timeout(Some(Duration::from_secs(20)));
         if let Some(user) = &smtp.user {
             let password = smtp.password.as_ref().map(|p| p.expose().to_owned()).unwrap_or_default();
-            builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user.clone(), password));
+            builder =
+                builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user.clone(), password));
         }
         let domain = from.email.domain().to_owned();
         Ok(Self { transport: builder.build(), from, domain })
@@ -437,7 +452,11 @@ fn pass(bot: &SharedBot, mailer: &Mailer) -> Duration {
             Err(Echec::Temporaire(e)) => {
                 let wait = delay(row.attempts);
                 let next_at = now + i64::try_from(wait.as_secs().max(1)).unwrap_or(600);
-                tracing::warn!(reference, essais = row.attempts + 1, "demande non envoyée, nouvel essai dans {wait:?} : {e}");
+                tracing::warn!(
+                    reference,
+                    essais = row.attempts + 1,
+                    "demande non envoyée, nouvel essai dans {wait:?} : {e}"
+                );
                 next = next.min(wait.max(Duration::from_secs(1)));
                 lock().store_mut().demande_issue(row.id, &reference, Issue::Reessai { next_at, error: e }, now)
             }
@@ -455,7 +474,8 @@ fn pass(bot: &SharedBot, mailer: &Mailer) -> Duration {
 }
 
 fn attempt(mailer: &Mailer, row: &Pending) -> Result<(), Echec> {
-    let c: Courriel = serde_json::from_str(&row.payload).map_err(|e| Echec::Definitif(format!("courriel illisible : {e}")))?;
+    let c: Courriel =
+        serde_json::from_str(&row.payload).map_err(|e| Echec::Definitif(format!("courriel illisible : {e}")))?;
     mailer.send(&c)
 }
 

@@ -138,10 +138,8 @@ fn email_of(cx: &Ctx<'_>, d: &DemandeView, reference: &str) -> Courriel {
         "courriel-objet",
         &[("reference", Arg::Text(reference.to_owned())), ("commune", Arg::Text(commune.clone()))],
     );
-    let intro = cx.msg(
-        "courriel-intro",
-        &[("reference", Arg::Text(reference.to_owned())), ("commune", Arg::Text(commune))],
-    );
+    let intro =
+        cx.msg("courriel-intro", &[("reference", Arg::Text(reference.to_owned())), ("commune", Arg::Text(commune))]);
     let fin = cx.msg("courriel-fin", &[("reference", Arg::Text(reference.to_owned()))]);
     let lines = lines(cx, d);
     let proposed = proposed(cx, d);

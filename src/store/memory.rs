@@ -68,7 +68,10 @@ impl Store for MemoryStore {
             }
         }
         if let Some(d) = c.demand
-            && self.demandes.iter().any(|(r, x)| r.reference == d.reference || (x.annee, x.numero) == (d.annee, d.numero))
+            && self
+                .demandes
+                .iter()
+                .any(|(r, x)| r.reference == d.reference || (x.annee, x.numero) == (d.annee, d.numero))
         {
             // As SQLite's unique constraint: the whole turn is refused.
             return Err(StoreError::Io(std::io::Error::other(format!("référence {} déjà prise", d.reference))));
@@ -170,7 +173,8 @@ impl Store for MemoryStore {
     }
 
     fn demandes(&mut self, since: i64) -> Result<Vec<DemandeRow>, StoreError> {
-        let mut rows: Vec<&(DemandeRow, NewDemande)> = self.demandes.iter().filter(|(r, _)| r.created >= since).collect();
+        let mut rows: Vec<&(DemandeRow, NewDemande)> =
+            self.demandes.iter().filter(|(r, _)| r.created >= since).collect();
         rows.sort_by_key(|(_, d)| (d.annee, d.numero));
         Ok(rows.into_iter().map(|(r, _)| r.clone()).collect())
     }

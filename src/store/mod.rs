@@ -442,7 +442,10 @@ pub(crate) mod suite {
         let p = &store.pending("email").unwrap()[0];
         assert_eq!((p.attempts, p.next_at), (1, 70));
         let row = &store.demandes(0).unwrap()[0];
-        assert_eq!((row.statut, row.attempts, row.last_error.as_deref()), (DemandeStatut::EnAttente, 1, Some("451 plus tard")));
+        assert_eq!(
+            (row.statut, row.attempts, row.last_error.as_deref()),
+            (DemandeStatut::EnAttente, 1, Some("451 plus tard"))
+        );
         store.demande_issue(id, "DEM-2026-0001", Issue::Envoyee, 71).unwrap();
         assert!(store.pending("email").unwrap().is_empty());
         let row = &store.demandes(0).unwrap()[0];

@@ -4,9 +4,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{
-    Commit, Committed, DemandeRow, DemandeStatut, GivenUp, Issue, NewDemande, Pending, Store, StoreError,
-};
+use super::{Commit, Committed, DemandeRow, DemandeStatut, GivenUp, Issue, NewDemande, Pending, Store, StoreError};
 use crate::dialogue::Session;
 
 /// Schema migrations, in order; `user_version` records how many were applied.

@@ -245,6 +245,8 @@ fn killed_right_after_confirmation_then_restarted_delivers_exactly_once() {
         prepare(&mut chat);
         let reply = confirm(&mut chat);
         assert!(reply.contains(&format!("DEM-{}-{:04}", year(), round + 1)), "{reply}");
+        // Killed at once, then later and later: before the send, during it, after it.
+        std::thread::sleep(Duration::from_millis(300 * u64::try_from(round).unwrap()));
         chat.kill();
         before_kill += recorded(&root).len() - round;
         // Restarted: what was pending leaves, once.
