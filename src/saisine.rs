@@ -496,6 +496,19 @@ mod tests {
     }
 
     #[test]
+    fn the_shipped_configurations_name_the_single_entry_point() {
+        #[derive(Deserialize)]
+        struct File {
+            saisine: Section,
+        }
+        for text in [include_str!("../aiguilleur.example.toml"), include_str!("../packaging/aiguilleur.toml")] {
+            let f: File = toml::from_str(text).unwrap();
+            assert_eq!(f.saisine.to.as_deref(), Some("ingenierie@manche.gouv.fr"));
+            assert!(f.saisine.smtp_url.is_none() && f.saisine.password_file.is_none());
+        }
+    }
+
+    #[test]
     fn retries_wait_longer_and_longer_up_to_ten_minutes() {
         assert!(delay(0) >= Duration::from_secs(1) && delay(0) < Duration::from_secs(3), "{:?}", delay(0));
         assert!(delay(3) >= Duration::from_secs(8), "{:?}", delay(3));
