@@ -458,4 +458,33 @@ mod tests {
         let group = Message { private: false, ..msg("@admin:x", "!aide", "$6", false) };
         assert!(!said(&d, &group).contains("!recharger"));
     }
+
+    #[test]
+    fn admins_see_the_last_demands_without_personal_data() {
+        let d = driver();
+        assert!(said(&d, &msg("@admin:x", "!demandes", "$1", false)).contains("Aucune demande"));
+        for n in 1..=12 {
+            let demand = crate::store::NewDemande {
+                reference: format!("DEM-2026-{n:04}"),
+                annee: 2026,
+                numero: n,
+                key: "essai:salon:@maire:x".into(),
+                user: "@maire:x".into(),
+                commune: Some("Genêts".into()),
+                insee: Some("50197".into()),
+                themes: vec![],
+                etape: None,
+                data: r#"{"demandeur":"Marie Dupont"}"#.into(),
+                email: None,
+            };
+            let commit = crate::store::Commit { demand: Some(&demand), at: 1_780_000_000, ..Default::default() };
+            d.lock().store_mut().commit(&commit).unwrap();
+        }
+        let listed = said(&d, &msg("@admin:x", "!demandes", "$2", false));
+        assert!(listed.contains("Dernières demandes transmises (10)"), "{listed}");
+        assert!(listed.contains("DEM-2026-0012 · 28/05/2026 · Genêts · à envoyer par le demandeur"), "{listed}");
+        assert!(listed.contains("DEM-2026-0003") && !listed.contains("DEM-2026-0002"), "the last ten: {listed}");
+        assert!(!listed.contains("Marie"), "{listed}");
+        assert!(said(&d, &msg("@maire:x", "!demandes", "$3", false)).contains("réservée aux administrateurs"));
+    }
 }
