@@ -10,8 +10,10 @@ use super::report::Report;
 
 const WIDTH: u32 = 1100;
 const PANEL: u32 = 460;
-/// Themes drawn as their own line; the others are added up in « autres thèmes ».
+/// Themes drawn, the most asked for (more lines would not read).
 const THEMES_SHOWN: usize = 6;
+/// Room on the right of the theme chart for its legend.
+const LEGEND: u32 = 330;
 const FONT: &str = "sans-serif";
 
 /// The SVG of the report's three charts.
@@ -48,33 +50,24 @@ const PALETTE: [RGBColor; 7] = [
     RGBColor(128, 128, 128),
 ];
 
-fn themes_over_time<'a>(area: &Area<'a>, report: &Report) -> Result<(), Failed<'a>> {
+fn themes_over_time<'a>(whole: &Area<'a>, report: &Report) -> Result<(), Failed<'a>> {
     let totals = report.totals(dim::THEME);
+    let (area, legend) = whole.split_horizontally(WIDTH - LEGEND);
     let weeks = &report.weeks;
-    let mut series: Vec<(String, Vec<i64>)> = totals
+    let series: Vec<(String, Vec<i64>)> = totals
         .iter()
         .take(THEMES_SHOWN)
         .map(|(v, l, _)| (l.clone(), weeks.iter().map(|w| report.week_value(w, dim::THEME, v)).collect()))
         .collect();
-    if totals.len() > THEMES_SHOWN {
-        let shown: Vec<&str> = totals.iter().take(THEMES_SHOWN).map(|(v, _, _)| v.as_str()).collect();
-        let rest = weeks
-            .iter()
-            .map(|w| {
-                totals
-                    .iter()
-                    .filter(|(v, _, _)| !shown.contains(&v.as_str()))
-                    .map(|(v, _, _)| report.week_value(w, dim::THEME, v))
-                    .sum()
-            })
-            .collect();
-        series.push(("autres thèmes".into(), rest));
-    }
     let max = series.iter().flat_map(|(_, v)| v.iter().copied()).max().unwrap_or(0).max(1);
     let last = i32::try_from(weeks.len().saturating_sub(1)).unwrap_or(0).max(1);
-    let mut chart = ChartBuilder::on(area)
-        .caption("Demande par thème, semaine par semaine", (FONT, 26))
+    let mut chart = ChartBuilder::on(&area)
+        .caption(
+            format!("Demande par thème, semaine par semaine ({} thèmes les plus demandés)", series.len()),
+            (FONT, 24),
+        )
         .margin(20)
+        .margin_right(30)
         .x_label_area_size(45)
         .y_label_area_size(60)
         .build_cartesian_2d(0..last, 0..max + max / 10 + 1)?;
@@ -82,6 +75,7 @@ fn themes_over_time<'a>(area: &Area<'a>, report: &Report) -> Result<(), Failed<'
     chart
         .configure_mesh()
         .x_labels(labels)
+        .light_line_style(WHITE)
         .x_label_formatter(&|i| {
             usize::try_from(*i).ok().and_then(|i| weeks.get(i)).map(|w| w.replace("-W", " s")).unwrap_or_default()
         })
@@ -93,22 +87,18 @@ fn themes_over_time<'a>(area: &Area<'a>, report: &Report) -> Result<(), Failed<'
     for (i, (label, values)) in series.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];
         let points = values.iter().enumerate().map(|(x, y)| (i32::try_from(x).unwrap_or(0), *y));
-        chart
-            .draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))?
-            .label(label.clone())
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+        chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(3)))?;
         // A dot on each week: a single week is a dot, not an invisible line.
         chart.draw_series(points.map(|p| Circle::new(p, 4, color.filled())))?;
+        // The legend beside the chart, where it hides no line.
+        if i == 0 {
+            let title = format!("Les {} thèmes les plus demandés :", series.len());
+            legend.draw(&Text::new(title, (0, 52), (FONT, 16).into_font().color(&BLACK)))?;
+        }
+        let y = 92 + 28 * i32::try_from(i).unwrap_or(0);
+        legend.draw(&PathElement::new(vec![(0, y), (28, y)], color.stroke_width(4)))?;
+        legend.draw(&Text::new(label.clone(), (36, y - 8), (FONT, 16).into_font().color(&BLACK)))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(5)
-        .legend_area_size(30)
-        .label_font((FONT, 15))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()?;
     Ok(())
 }
 
@@ -132,6 +122,7 @@ fn bars<'a>(
     chart
         .configure_mesh()
         .disable_y_mesh()
+        .light_line_style(WHITE)
         .y_labels(labels.len().max(1))
         .y_label_formatter(&|v| match v {
             SegmentValue::CenterOf(i) => {
@@ -151,7 +142,8 @@ fn bars<'a>(
     }))?;
     chart.draw_series(values.iter().enumerate().map(|(i, (_, _, n))| {
         let i = rows - 1 - i32::try_from(i).unwrap_or(0);
-        Text::new(format!(" {n}"), (*n, SegmentValue::CenterOf(i)), (FONT, 15).into_font().color(&BLACK))
+        EmptyElement::at((*n, SegmentValue::CenterOf(i)))
+            + Text::new(n.to_string(), (6, -8), (FONT, 15).into_font().color(&BLACK))
     }))?;
     Ok(())
 }

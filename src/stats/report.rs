@@ -47,6 +47,8 @@ pub struct Report {
     /// Every ISO week of the period, in order (weeks without counters included).
     pub weeks: Vec<String>,
     pub lines: Vec<Line>,
+    /// The stages in project order (from the idea to the works), as charts show them.
+    pub etapes: Vec<String>,
 }
 
 /// The dimensions of the table, in order, with their French titles.
@@ -170,7 +172,8 @@ pub fn build(content: &Content, counts: &[Count], from: &str, to: &str) -> Repor
             nombre: others,
         });
     }
-    Report { weeks: weeks_between(from, to), lines }
+    let etapes = content.catalogue.etapes.iter().map(|e| e.id.clone()).collect();
+    Report { weeks: weeks_between(from, to), lines, etapes }
 }
 
 impl Report {
@@ -186,6 +189,9 @@ impl Report {
             by.into_iter().map(|(v, (l, n))| (v.to_owned(), l.to_owned(), n)).collect();
         if dimension == dim::TRANCHE {
             let rank = |v: &str| TRANCHES.iter().position(|(t, _)| *t == v).unwrap_or(TRANCHES.len());
+            out.sort_by_key(|(v, _, _)| rank(v));
+        } else if dimension == dim::ETAPE {
+            let rank = |v: &str| self.etapes.iter().position(|e| e == v).unwrap_or(self.etapes.len());
             out.sort_by_key(|(v, _, _)| rank(v));
         } else {
             out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
