@@ -89,7 +89,7 @@ pub fn group(vocab: &Vocabulaire, questions: &[Question]) -> Vec<Group> {
         .into_iter()
         .map(|mut g| {
             // Stable: the first seen wins a tie.
-            g.forms.sort_by(|a, b| b.1.cmp(&a.1));
+            g.forms.sort_by_key(|f| std::cmp::Reverse(f.1));
             let mut forms = g.forms.into_iter().map(|(t, _)| t);
             let exemple = forms.next().unwrap_or_default();
             Group { exemple, count: g.count, last: g.last, variantes: forms.collect() }
