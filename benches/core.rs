@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the core: one turn, a whole conversation, matching (shipped and
-//! synthetic catalogues), a quick-question search, content load + validation, rendering, and the
-//! cost of keeping replies in the store until sent.
+//! synthetic catalogues), a quick-question search, content load + validation, rendering, the
+//! cost of keeping replies in the store until sent, and the cost of counting statistics.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -73,6 +73,7 @@ fn benches(c: &mut Criterion) {
                         event_id: None,
                         now: i64::try_from(i).unwrap(),
                         sent_at: None,
+                        reach: None,
                     };
                     bot.handle(&msg).unwrap();
                 }
@@ -98,6 +99,7 @@ fn benches(c: &mut Criterion) {
             event_id: Some(format!("$e{n}")),
             now: 1_700_000_000,
             sent_at: None,
+            reach: None,
         }
     };
     for t in &CONVERSATION[..4] {
@@ -113,6 +115,53 @@ fn benches(c: &mut Criterion) {
             bot.delivered(kept.id).unwrap();
         });
     });
+
+    // The cost of counting (anonymous statistics): which counters a turn adds to, for an
+    // ordinary turn and for the results turn (the profile and the schemes proposed), and the
+    // results turn committed to the SQLite file with and without its counters.
+    let mut s = at_theme(&content);
+    for input in ["revitaliser le centre-bourg", "on y réfléchit"] {
+        dialogue::step(&content, &mut s, input, 0);
+    }
+    let before_results = s.clone();
+    let results = dialogue::step(&content, &mut s, "conseil", 0);
+    let quick = dialogue::step(&content, &mut s.clone(), "c'est quoi la DETR ?", 0);
+    let facts_of = |session: &Session, replies: &[Reply]| {
+        let t = aiguilleur::stats::Turn {
+            content: &content,
+            transport: "matrix",
+            started: false,
+            session,
+            replies,
+            unanswered: false,
+        };
+        aiguilleur::stats::facts(&t, &mut false)
+    };
+    c.bench_function("statistics: counters of an ordinary turn (quick question)", |b| {
+        b.iter(|| facts_of(&s, &quick));
+    });
+    c.bench_function("statistics: counters of the results turn", |b| b.iter(|| facts_of(&s, &results)));
+    let facts = facts_of(&s, &results);
+    assert!(facts.len() > 8, "{facts:?}");
+    let mut store = aiguilleur::store::SqliteStore::open(&dir.path().join("stats.sqlite")).unwrap();
+    let mut at = 1_700_000_000;
+    for (label, counts) in [("without", &[][..]), ("with", &facts[..])] {
+        c.bench_function(&format!("results turn committed to the SQLite file, {label} its counters"), |b| {
+            b.iter(|| {
+                at += 1;
+                aiguilleur::store::Store::commit(
+                    &mut store,
+                    &aiguilleur::store::Commit {
+                        session: Some(("bench:c:u", "u", &before_results)),
+                        counts,
+                        at,
+                        ..aiguilleur::store::Commit::default()
+                    },
+                )
+                .unwrap()
+            });
+        });
+    }
 
     let profil = Profil {
         population: Some(451),

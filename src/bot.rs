@@ -43,6 +43,9 @@ pub struct Incoming {
     /// When the person sent it (seconds), if the transport says: a message older than a few
     /// minutes (sent while the bot was down) is answered with an apology.
     pub sent_at: Option<i64>,
+    /// Where an alert can be pushed to this person later (the transport's destination, packed
+    /// by the driver); `None`: the transport cannot push (the terminal).
+    pub reach: Option<String>,
 }
 
 impl Incoming {
@@ -115,14 +118,18 @@ impl<S: Store> Bot<S> {
         &mut self.store
     }
 
-    fn session(&mut self, msg: &Incoming) -> Result<(Session, Vec<Reply>), StoreError> {
+    /// The person's session (and whether it is new), with the notes of its upgrade to the
+    /// current content.
+    fn session(&mut self, msg: &Incoming) -> Result<(Session, Vec<Reply>, bool), StoreError> {
         let key = msg.key();
         Ok(match self.store.load(&key)? {
             Some(mut s) => {
                 let notes = dialogue::upgrade(&self.content, &mut s);
-                (s, notes)
+                (s, notes, false)
             }
-            None => (Session::new(crate::content::MAIN_DIALOGUE, &self.lang, &self.content.version, msg.now), vec![]),
+            None => {
+                (Session::new(crate::content::MAIN_DIALOGUE, &self.lang, &self.content.version, msg.now), vec![], true)
+            }
         })
     }
 
@@ -175,7 +182,7 @@ impl<S: Store> Bot<S> {
             return Ok((vec![], None));
         }
         let key = msg.key();
-        let (mut session, mut replies) = self.session(msg)?;
+        let (mut session, mut replies, started) = self.session(msg)?;
         let elsewhere = crate::render::elsewhere(&session);
         // The content changed under the session: its notes already say where it goes on.
         let upgraded = !replies.is_empty();
@@ -185,6 +192,8 @@ impl<S: Store> Bot<S> {
         let text = if open { "" } else { msg.text.as_str() };
         // Too long: not even read (folding a megabyte costs more than every other turn).
         let folded = if text.len() > MAX_MESSAGE_BYTES { String::new() } else { crate::text::fold(text) };
+        // An alert subscription made or ended by this turn, kept in its transaction.
+        let mut subscription: Option<Option<crate::store::Subscription>> = None;
         let mut commit = Commit { at: msg.now, ..Commit::default() };
         if open && session.greeted {
             session.forget_asked = false;
@@ -208,6 +217,23 @@ impl<S: Store> Bot<S> {
                 replies.push(Reply::say("oubli-annule"));
                 replies.extend(dialogue::reprompt(&self.content, &mut session, msg.now));
             }
+        } else if let Some(request) = crate::alerts::request(&self.content, &folded) {
+            session.updated = msg.now;
+            let current = self.store.subscriptions()?.into_iter().find(|s| s.key == key);
+            let new = msg.reach.as_ref().filter(|_| request == crate::alerts::Request::Subscribe).map(|reach| {
+                let sub = crate::alerts::subscription(&self.content, &session, &folded, &key, &msg.user);
+                crate::store::Subscription { dest: reach.clone(), ..sub }
+            });
+            let (said, stored) = if msg.reach.is_none() {
+                (vec![Reply::say("alertes-terminal")], None)
+            } else {
+                crate::alerts::answer(&self.content, request, current.as_ref(), new)
+            };
+            replies.extend(said);
+            subscription = stored;
+            if session.node.is_some() {
+                replies.extend(dialogue::reprompt(&self.content, &mut session, msg.now));
+            }
         } else if replies.iter().all(|r| matches!(r, Reply::Say { id, .. } if id == "excuse-retard")) {
             replies.extend(dialogue::step(&self.content, &mut session, text, msg.now));
         }
@@ -217,6 +243,33 @@ impl<S: Store> Bot<S> {
         // Dates of the information shown and the person's département: known here, not to the engine.
         crate::render::annotate(&session, elsewhere, &mut replies, msg.now);
         let user = if commit.forget.is_some() { "" } else { msg.user.as_str() };
+        // Anonymous counters, and the question left without an answer (kept under the person's
+        // name, so that it goes with "oublie-moi" and the retention).
+        let mut counted = session.results_counted;
+        let unanswered = !open && commit.forget.is_none() && crate::stats::unanswered(&self.content, &folded, &replies);
+        let counts = if commit.forget.is_some() {
+            vec![]
+        } else {
+            let t = crate::stats::Turn {
+                content: &self.content,
+                transport: &msg.transport,
+                started,
+                session: &session,
+                replies: &replies,
+                unanswered,
+            };
+            crate::stats::facts(&t, &mut counted)
+        };
+        session.results_counted = counted;
+        commit.counts = &counts;
+        match &subscription {
+            Some(Some(sub)) => commit.subscribe = Some(sub),
+            Some(None) => commit.unsubscribe = Some(&key),
+            None => {}
+        }
+        if unanswered {
+            commit.unanswered = Some((user, crate::stats::question_text(text)));
+        }
         if commit.forget.is_none() {
             commit.session = Some((&key, user, &session));
         }

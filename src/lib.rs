@@ -5,6 +5,7 @@
 //! platform. See `README.md` and `dialogues/LISEZMOI.md`.
 
 pub mod adapters;
+pub mod alerts;
 pub mod backup;
 pub mod bot;
 pub mod catalogue;
@@ -23,6 +24,7 @@ pub mod loadtest;
 pub mod render;
 pub mod reply;
 pub mod saisine;
+pub mod stats;
 pub mod store;
 pub mod text;
 pub mod transcript;

@@ -110,6 +110,7 @@ pub fn run<S: Store>(bot: &mut Bot<S>, sessions: usize) -> Result<Report, crate:
         event_id: None,
         now: 1_700_000_000,
         sent_at: None,
+        reach: None,
     };
     for turn in 0..longest {
         for s in 0..sessions {

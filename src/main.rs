@@ -104,6 +104,29 @@ enum Command {
         #[arg(long, value_name = "ETAT")]
         statut: Option<String>,
     },
+    /// Statistiques anonymes par semaine ISO (conversations, résultats, demandes ; par thème,
+    /// étape, besoin, tranche de population, programme, EPCI, commune, transport ; dispositifs
+    /// proposés, fiches ouvertes). Sans identifiant ni texte tapé.
+    Stats {
+        /// Première date comptée (AAAA-MM-JJ ; sa semaine entière ; par défaut : la première semaine comptée).
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        depuis: Option<String>,
+        /// Dernière date comptée (AAAA-MM-JJ ; sa semaine entière ; par défaut : aujourd'hui).
+        #[arg(long = "jusqu-au", value_name = "AAAA-MM-JJ")]
+        jusqu_au: Option<String>,
+        /// Écrit le tableau en CSV (semaine,dimension,valeur,libelle,nombre) dans FICHIER.
+        #[arg(long, value_name = "FICHIER")]
+        csv: Option<PathBuf>,
+        /// Dessine les graphiques (thèmes par semaine, étapes, tranches de population) en SVG dans FICHIER.
+        #[arg(long, value_name = "FICHIER")]
+        svg: Option<PathBuf>,
+    },
+    /// Questions restées sans réponse, regroupées par ressemblance, les plus fréquentes d'abord.
+    SansReponse {
+        /// Formulations voisines montrées par groupe.
+        #[arg(long, default_value_t = 3)]
+        variantes: usize,
+    },
     /// Sauvegarde la base des conversations (--db) dans FICHIER, même bot en marche.
     Sauvegarde {
         /// Fichier de la copie (remplacé s'il existe).
@@ -371,6 +394,48 @@ fn run(cli: &Cli, root: &std::path::Path) -> anyhow::Result<ExitCode> {
             let sessions = aiguilleur::store::Store::sessions(&mut store)?;
             let out = aiguilleur::export::csv(&content, dialogue, &sessions)?.unwrap_or_default();
             print!("{out}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Stats { depuis, jusqu_au, csv, svg } => {
+            let content = usable(loaded)?;
+            let day = |d: &Option<String>| -> anyhow::Result<Option<i64>> {
+                d.as_deref()
+                    .map(|d| {
+                        aiguilleur::catalogue::freshness::Day::parse(d)
+                            .map(aiguilleur::catalogue::freshness::Day::to_unix)
+                            .ok_or_else(|| anyhow::anyhow!("date « {d} » invalide : écrivez AAAA-MM-JJ"))
+                    })
+                    .transpose()
+            };
+            let to = aiguilleur::stats::iso_week(day(jusqu_au)?.unwrap_or_else(driver::now));
+            let db = cli.db.clone().unwrap_or_else(default_db);
+            let mut store = SqliteStore::open(&db)?;
+            let from = match day(depuis)? {
+                Some(t) => aiguilleur::stats::iso_week(t),
+                None => aiguilleur::store::Store::counts(&mut store, "", &to)?
+                    .first()
+                    .map_or_else(|| to.clone(), |c| c.week.clone()),
+            };
+            let counts = aiguilleur::store::Store::counts(&mut store, &from, &to)?;
+            let report = aiguilleur::stats::report::build(&content, &counts, &from, &to);
+            print!("{}", report.table());
+            if let Some(path) = csv {
+                std::fs::write(path, report.csv()?)?;
+                println!("\nCSV écrit dans {}", path.display());
+            }
+            if let Some(path) = svg {
+                std::fs::write(path, aiguilleur::stats::chart::svg(&report).map_err(anyhow::Error::msg)?)?;
+                println!("Graphiques écrits dans {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::SansReponse { variantes } => {
+            let content = usable(loaded)?;
+            let db = cli.db.clone().unwrap_or_else(default_db);
+            let mut store = SqliteStore::open(&db)?;
+            let questions = aiguilleur::store::Store::unanswered(&mut store)?;
+            let groups = aiguilleur::stats::unanswered::group(&content.vocab, &questions);
+            print!("{}", aiguilleur::stats::unanswered::render(&groups, *variantes));
             Ok(ExitCode::SUCCESS)
         }
         Command::Doctor { .. } | Command::Sauvegarde { .. } | Command::Restaure { .. } => unreachable!("handled above"),

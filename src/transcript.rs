@@ -163,6 +163,7 @@ pub fn replay(content: &Arc<Content>, lang: &str, t: &Transcript) -> Vec<Failure
             event_id: None,
             now: t.start.unwrap_or(DEFAULT_START) + i64::try_from(i).unwrap_or(0) * 60,
             sent_at: None,
+            reach: None,
         };
         let reply = match bot.handle(&msg) {
             Ok(r) => bot.plain(&r),

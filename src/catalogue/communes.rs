@@ -206,6 +206,12 @@ impl Communes {
         self.by_insee.get(insee).map(|&i| &self.manche[i])
     }
 
+    /// A commune of the EPCI whose SIREN is `siren` (for its name); a linear scan, for reports.
+    #[must_use]
+    pub fn by_epci(&self, siren: &str) -> Option<&Commune> {
+        self.manche.iter().find(|c| c.epci_siren == siren)
+    }
+
     #[must_use]
     pub fn index_of(&self, insee: &str) -> Option<usize> {
         self.by_insee.get(insee).copied()

@@ -8,8 +8,9 @@
 use super::GUICHET_UNIQUE;
 use super::model::{Catalogue, Dispositif};
 
-/// What the bot knows of the person's project.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the bot knows of the person's project (kept with an alert subscription).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct Profil {
     /// INSEE code of a commune of the Manche.
     pub commune: Option<String>,

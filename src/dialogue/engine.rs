@@ -66,6 +66,15 @@ pub fn upgrade(content: &Content, session: &mut Session) -> Vec<Reply> {
     t.out
 }
 
+/// What the answers of a session say of the project (an alert subscription keeps the commune's
+/// part of it).
+#[must_use]
+pub fn profil(content: &Content, session: &Session) -> crate::catalogue::Profil {
+    let dialogue = content.dialogues.get(&session.dialogue).unwrap_or_else(|| content.main_dialogue());
+    let mut s = session.clone();
+    Turn { content, dialogue, s: &mut s, out: vec![] }.profil()
+}
+
 pub(super) struct Turn<'a> {
     pub(super) content: &'a Content,
     pub(super) dialogue: &'a Dialogue,
@@ -204,6 +213,7 @@ impl<'a> Turn<'a> {
         self.s.sujet = None;
         self.s.suivi = None;
         self.s.boucle = None;
+        self.s.results_counted = false;
     }
 
     /// The other dialogue that the message opens ("questionnaire COP", "leviers"), if any: the

@@ -21,7 +21,7 @@ pub mod session;
 pub mod vocab;
 pub mod walk;
 
-pub use engine::{reprompt, step, upgrade};
+pub use engine::{profil, reprompt, step, upgrade};
 pub use model::{Dialogue, Value};
 pub use results::echec_message;
 pub use session::{Pending, Session};

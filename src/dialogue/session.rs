@@ -52,6 +52,10 @@ pub struct Session {
     /// address): proposed as their contact in a forwarded request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adresse: Option<String>,
+    /// This conversation's first results were counted in the statistics (its profile and the
+    /// schemes proposed are counted once; « recommencer » starts a new conversation).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub results_counted: bool,
     /// The progress of the other dialogues the person started, kept while they are elsewhere.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub suspendus: BTreeMap<String, Progress>,
@@ -146,6 +150,7 @@ impl Session {
             suivi: None,
             boucle: None,
             adresse: None,
+            results_counted: false,
             suspendus: BTreeMap::new(),
         }
     }

@@ -52,11 +52,14 @@ pub enum Groupe {
     CommuneDebuts,
     CommuneFins,
     Abreviations,
+    Alertes,
+    AlertesListe,
+    AlertesStop,
 }
 
 impl Groupe {
     /// Every group with its name in the file, in the order of the shipped file.
-    pub const ALL: [(Self, &'static str); 38] = [
+    pub const ALL: [(Self, &'static str); 41] = [
         (Self::Oui, "oui"),
         (Self::Non, "non"),
         (Self::NeSaisPas, "ne-sais-pas"),
@@ -95,6 +98,9 @@ impl Groupe {
         (Self::CommuneDebuts, "commune-debuts"),
         (Self::CommuneFins, "commune-fins"),
         (Self::Abreviations, "abreviations"),
+        (Self::Alertes, "alertes"),
+        (Self::AlertesListe, "alertes-liste"),
+        (Self::AlertesStop, "alertes-stop"),
     ];
 
     #[must_use]
@@ -111,6 +117,7 @@ impl Groupe {
     pub const EXCLUSIVE: &'static [&'static [Self]] = &[
         &[Self::Oui, Self::Non, Self::NeSaisPas],
         &[Self::Aide, Self::Retour, Self::Recommencer, Self::Stop, Self::Oubli],
+        &[Self::Alertes, Self::AlertesListe, Self::AlertesStop],
     ];
 }
 

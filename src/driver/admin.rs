@@ -11,6 +11,7 @@
 use super::{Driver, reload};
 use crate::i18n::Arg;
 use crate::reply::Reply;
+use crate::store::Store as _;
 
 /// An admin command.
 pub struct Command {
@@ -29,10 +30,16 @@ pub const COMMANDS: &[Command] = &[
     Command { name: "aide", aliases: &["help"], help: "admin-aide-aide", run: help },
     Command { name: "recharger", aliases: &["recharge", "reload"], help: "admin-aide-recharger", run: reload },
     Command { name: "demandes", aliases: &["demande"], help: "admin-aide-demandes", run: demandes },
+    Command { name: "stats", aliases: &["statistiques"], help: "admin-aide-stats", run: stats },
+    Command { name: "sans-reponse", aliases: &["sansreponse"], help: "admin-aide-sans-reponse", run: unanswered },
 ];
 
 /// How many demands `!demandes` shows.
 const LAST_DEMANDES: usize = 10;
+/// Weeks summed up by `!stats`: the current one and the three before.
+const STATS_WEEKS: i64 = 4;
+/// Groups of questions listed by `!sans-reponse`.
+const UNANSWERED_SHOWN: usize = 10;
 
 /// A message that reads as a command.
 #[derive(Debug)]
@@ -116,6 +123,86 @@ fn demandes(driver: &Driver, _: &Parsed) -> Vec<Reply> {
             ],
         ));
     }
+    out
+}
+
+fn number(n: impl TryInto<i64>) -> Arg {
+    Arg::Number(n.try_into().unwrap_or(i64::MAX))
+}
+
+/// The last four weeks: totals, one line a week, the themes most asked for.
+fn stats(driver: &Driver, _: &Parsed) -> Vec<Reply> {
+    use crate::stats::{dim, iso_week, report};
+    let now = super::now();
+    let (from, to) = (iso_week(now - (STATS_WEEKS - 1) * 7 * 86_400), iso_week(now));
+    let (content, counts) = {
+        let mut bot = driver.lock();
+        (std::sync::Arc::clone(bot.content()), bot.store_mut().counts(&from, &to))
+    };
+    let counts = match counts {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!("base des conversations : statistiques illisibles : {e}");
+            return vec![Reply::say("erreur-interne")];
+        }
+    };
+    let r = report::build(&content, &counts, &from, &to);
+    let total = |d| r.weeks.iter().map(|w| r.week_total(w, d)).sum::<i64>();
+    let mut out = vec![Reply::say_with(
+        "admin-stats",
+        vec![
+            ("depuis", Arg::Text(from.clone())),
+            ("jusqua", Arg::Text(to.clone())),
+            ("conversations", number(total(dim::CONVERSATIONS))),
+            ("resultats", number(total(dim::RESULTATS))),
+            ("demandes", number(total(dim::DEMANDES))),
+            ("questions", number(total(dim::SANS_REPONSE))),
+        ],
+    )];
+    for w in &r.weeks {
+        out.push(Reply::say_with(
+            "admin-stats-semaine",
+            vec![
+                ("semaine", Arg::Text(w.clone())),
+                ("conversations", number(r.week_total(w, dim::CONVERSATIONS))),
+                ("resultats", number(r.week_total(w, dim::RESULTATS))),
+            ],
+        ));
+    }
+    let themes: Vec<String> = r.totals(dim::THEME).into_iter().take(3).map(|(_, l, n)| format!("{l} ({n})")).collect();
+    if !themes.is_empty() {
+        out.push(Reply::say_with("admin-stats-themes", vec![("liste", Arg::Text(themes.join(", ")))]));
+    }
+    out
+}
+
+/// The questions without an answer, grouped, the most frequent first.
+fn unanswered(driver: &Driver, _: &Parsed) -> Vec<Reply> {
+    let (content, questions) = {
+        let mut bot = driver.lock();
+        (std::sync::Arc::clone(bot.content()), bot.store_mut().unanswered())
+    };
+    let questions = match questions {
+        Ok(q) => q,
+        Err(e) => {
+            tracing::error!("base des conversations : questions sans réponse illisibles : {e}");
+            return vec![Reply::say("erreur-interne")];
+        }
+    };
+    let groups = crate::stats::unanswered::group(&content.vocab, &questions);
+    if groups.is_empty() {
+        return vec![Reply::say("admin-sans-reponse-vide")];
+    }
+    let mut out = vec![Reply::say_with(
+        "admin-sans-reponse",
+        vec![("nombre", number(questions.len())), ("groupes", number(groups.len()))],
+    )];
+    out.extend(groups.iter().take(UNANSWERED_SHOWN).map(|g| {
+        Reply::say_with(
+            "admin-sans-reponse-groupe",
+            vec![("nombre", number(g.count)), ("question", Arg::Text(g.exemple.clone()))],
+        )
+    }));
     out
 }
 

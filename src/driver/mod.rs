@@ -79,6 +79,12 @@ pub trait Transport: Send + Sync + 'static {
 
     /// The ordering lane of a destination: replies with the same lane leave one after the other.
     fn lane(dest: &Self::Dest) -> String;
+
+    /// Where to push an alert later to the person who wrote at `dest` (the conversation itself,
+    /// without what only answers this message); `None`: this transport cannot push.
+    fn push_dest(_dest: &Self::Dest) -> Option<Self::Dest> {
+        None
+    }
 }
 
 /// What a renderer may need besides the blocks.
@@ -126,7 +132,8 @@ impl<D> Message<D> {
     #[must_use]
     pub fn new(transport: &str, user: &str, conversation: &str, text: String, event: Option<String>, dest: D) -> Self {
         let (transport, user, conversation) = (transport.to_owned(), user.to_owned(), conversation.to_owned());
-        let incoming = Incoming { transport, user, conversation, text, event_id: event, now: now(), sent_at: None };
+        let incoming =
+            Incoming { transport, user, conversation, text, event_id: event, now: now(), sent_at: None, reach: None };
         Self { incoming, dest, open: false, private: false }
     }
 
@@ -186,10 +193,17 @@ impl Driver {
                 return self.admin(t, msg, &parsed, admin);
             }
         }
+        let reach = T::push_dest(&msg.dest).and_then(|d| serde_json::to_string(&d).ok());
+        let with_reach;
+        let inc = if reach.is_some() {
+            with_reach = Incoming { reach, ..msg.incoming.clone() };
+            &with_reach
+        } else {
+            &msg.incoming
+        };
         let result = {
             let mut bot = self.lock();
             let (content, lang) = (Arc::clone(bot.content()), bot.lang().to_owned());
-            let inc = &msg.incoming;
             let turn = inc.event_id.clone().unwrap_or_else(|| inc.now.to_string());
             let cx = RenderCx { content: &content, lang: &lang, user: &inc.user, turn: &turn };
             if T::DURABLE {

@@ -354,6 +354,94 @@ impl<T: Deliver> Service<T> {
     }
 }
 
+impl<T: Deliver> Service<T> {
+    /// Pushes the alerts due to this transport's subscribers (see [`crate::alerts`]): the
+    /// catalogue changed since what they were last told. Each alert is kept in the outbox under
+    /// an event naming the subscriber and the content version (pushed twice, kept once), then the
+    /// subscription's baseline moves. Returns how many alerts were queued.
+    pub fn announce(self: &Arc<Self>) -> usize {
+        match self.announce_inner() {
+            Ok(n) => n,
+            Err(e) => {
+                warn!(transport = T::NAME, "alertes : base des conversations : {e}");
+                0
+            }
+        }
+    }
+
+    fn announce_inner(self: &Arc<Self>) -> Result<usize, crate::store::StoreError> {
+        use crate::alerts;
+        use crate::store::Store as _;
+        let at = now();
+        let (content, due) = {
+            let mut bot = self.driver.lock();
+            let content = Arc::clone(bot.content());
+            let lang = bot.lang().to_owned();
+            let store = bot.store_mut();
+            let current = alerts::snapshot_name(&content.version);
+            if store.meta(&current)?.is_none() {
+                store.set_meta(&current, &serde_json::to_string(&alerts::snapshot(&content))?)?;
+            }
+            let subs: Vec<_> = store.subscriptions()?.into_iter().filter(|s| s.transport == T::NAME).collect();
+            let mut snapshots = HashMap::new();
+            for s in &subs {
+                if !snapshots.contains_key(&s.baseline) {
+                    let snap: Option<alerts::Snapshot> =
+                        store.meta(&alerts::snapshot_name(&s.baseline))?.and_then(|j| serde_json::from_str(&j).ok());
+                    snapshots.insert(s.baseline.clone(), snap);
+                }
+            }
+            let get = |v: &str| snapshots.get(v).cloned().flatten();
+            (Arc::clone(&content), alerts::due(&content, &lang, subs, &get, at))
+        };
+        let mut sent = 0;
+        for (sub, alert) in due {
+            if let Some(replies) = alert {
+                let Ok(dest) = serde_json::from_str::<T::Dest>(&sub.dest) else {
+                    warn!(transport = T::NAME, "alerte : destination illisible, abonnement ignoré");
+                    continue;
+                };
+                let event = format!("alerte:{}:{}", sub.key, content.version);
+                if self.push(dest, &event, &sub.key, &replies) {
+                    sent += 1;
+                }
+            }
+            let mut bot = self.driver.lock();
+            let store = bot.store_mut();
+            store.commit(&crate::store::Commit { subscribe: Some(&sub), at, ..crate::store::Commit::default() })?;
+            if let Some(t) = sub.last_alert.filter(|t| *t == at) {
+                store.alerted(&sub.key, t)?;
+            }
+        }
+        if sent > 0 {
+            info!(transport = T::NAME, alertes = sent, version = %content.version, "alertes envoyées");
+        }
+        Ok(sent)
+    }
+}
+
+/// How often the alert task looks whether the content changed (a version compare).
+const ALERT_TICK: Duration = Duration::from_secs(2);
+/// Alerts held back by the one-a-day limit are tried again this often.
+const ALERT_RETRY: Duration = Duration::from_secs(3600);
+
+/// Pushes the alerts due at start, then whenever the content changes (reload on SIGHUP, file
+/// change or `!recharger`), and hourly for those held back by the one-a-day limit.
+async fn alert_loop<T: Deliver>(service: Arc<Service<T>>) {
+    let mut last: Option<(String, std::time::Instant)> = None;
+    let mut tick = tokio::time::interval(ALERT_TICK);
+    loop {
+        tick.tick().await;
+        let version = service.driver.lock().content().version.clone();
+        if last.as_ref().is_some_and(|(v, at)| *v == version && at.elapsed() < ALERT_RETRY) {
+            continue;
+        }
+        let s = Arc::clone(&service);
+        let _ = tokio::task::spawn_blocking(move || s.announce()).await;
+        last = Some((version, std::time::Instant::now()));
+    }
+}
+
 /// Where the transport keeps its conversations, and who its admins are.
 pub struct Setup {
     /// The SQLite file of conversations.
@@ -395,6 +483,7 @@ where
         .inspect_err(|e| warn!("surveillance du contenu indisponible (SIGHUP et !recharger restent) : {e}"))
         .ok();
     tokio::spawn(purge_loop(Arc::clone(&service)));
+    tokio::spawn(alert_loop(Arc::clone(&service)));
     let (stop_tx, stop_rx) = watch::channel(false);
     tokio::spawn(async move {
         stop_signal().await;

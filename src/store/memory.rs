@@ -1,9 +1,10 @@
 //! The in-memory twin of the SQLite store, for tests and `--db :memory:`-like uses.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{
-    Commit, Committed, DemandeRow, DemandeStatut, GivenUp, Issue, NewDemande, Pending, Store, StoreError, kind_of,
+    Commit, Committed, Count, DemandeRow, DemandeStatut, GivenUp, Issue, NewDemande, Pending, Question, Store,
+    StoreError, Subscription, kind_of,
 };
 use crate::dialogue::Session;
 
@@ -15,6 +16,12 @@ pub struct MemoryStore {
     next_id: i64,
     demandes: Vec<(DemandeRow, NewDemande)>,
     numeros: HashMap<i32, u32>,
+    /// (week, dim, value) → count.
+    stats: BTreeMap<(String, String, String), i64>,
+    /// (user, question).
+    unanswered: Vec<(String, Question)>,
+    subscriptions: BTreeMap<String, Subscription>,
+    meta: HashMap<String, String>,
 }
 
 #[derive(Debug)]
@@ -57,6 +64,8 @@ impl Store for MemoryStore {
             self.sessions.retain(|_, (u, _)| u != user);
             self.handled.retain(|_, u| u != user);
             self.outbox.retain(|o| o.user != user);
+            self.unanswered.retain(|(u, _)| u != user);
+            self.subscriptions.retain(|_, s| s.user != user);
             done.forgotten = before - self.sessions.len();
             for (row, d) in self.demandes.iter_mut().filter(|(_, d)| d.user == user) {
                 d.user.clear();
@@ -91,6 +100,22 @@ impl Store for MemoryStore {
         }
         if let Some(d) = c.demand {
             self.insert_demande(d, c.at);
+        }
+        if !c.counts.is_empty() {
+            let week = crate::stats::iso_week(c.at);
+            for f in c.counts {
+                *self.stats.entry((week.clone(), f.dim.to_owned(), f.value.clone())).or_default() += 1;
+            }
+        }
+        if let Some((user, text)) = c.unanswered {
+            self.unanswered.push((user.to_owned(), Question { at: c.at, text: text.to_owned() }));
+        }
+        if let Some(key) = c.unsubscribe {
+            self.subscriptions.remove(key);
+        }
+        if let Some(sub) = c.subscribe {
+            let last_alert = self.subscriptions.get(&sub.key).and_then(|s| s.last_alert);
+            self.subscriptions.insert(sub.key.clone(), Subscription { last_alert, ..sub.clone() });
         }
         Ok(done)
     }
@@ -135,7 +160,43 @@ impl Store for MemoryStore {
             .collect())
     }
 
+    fn counts(&mut self, from: &str, to: &str) -> Result<Vec<Count>, StoreError> {
+        Ok(self
+            .stats
+            .iter()
+            .filter(|((w, _, _), _)| w.as_str() >= from && w.as_str() <= to)
+            .map(|((week, dim, value), n)| Count { week: week.clone(), dim: dim.clone(), value: value.clone(), n: *n })
+            .collect())
+    }
+
+    fn unanswered(&mut self) -> Result<Vec<Question>, StoreError> {
+        let mut out: Vec<Question> = self.unanswered.iter().map(|(_, q)| q.clone()).collect();
+        out.sort_by_key(|q| q.at);
+        Ok(out)
+    }
+
+    fn subscriptions(&mut self) -> Result<Vec<Subscription>, StoreError> {
+        Ok(self.subscriptions.values().cloned().collect())
+    }
+
+    fn alerted(&mut self, key: &str, at: i64) -> Result<(), StoreError> {
+        if let Some(s) = self.subscriptions.get_mut(key) {
+            s.last_alert = Some(at);
+        }
+        Ok(())
+    }
+
+    fn meta(&mut self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self.meta.get(name).cloned())
+    }
+
+    fn set_meta(&mut self, name: &str, value: &str) -> Result<(), StoreError> {
+        self.meta.insert(name.to_owned(), value.to_owned());
+        Ok(())
+    }
+
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
+        self.unanswered.retain(|(_, q)| q.at >= before);
         let n = self.sessions.len();
         self.sessions.retain(|_, (_, json)| serde_json::from_str::<Session>(json).is_ok_and(|s| s.updated >= before));
         self.outbox.retain(|o| o.created >= before);

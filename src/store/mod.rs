@@ -12,6 +12,8 @@ pub(crate) use sqlite::create_owner_only;
 pub use sqlite::{SCHEMA_VERSION, SqliteStore};
 
 use crate::dialogue::Session;
+pub use crate::stats::report::Count;
+pub use crate::stats::unanswered::Question;
 
 /// The destination kind of an outbox row: its key's first segment (`matrix:…` → `matrix`).
 fn kind_of(key: &str) -> &str {
@@ -44,6 +46,15 @@ pub struct Commit<'a> {
     pub reply: Option<(&'a str, &'a str, &'a str)>,
     /// A demand forwarded to the single entry point, with its email to send (if any).
     pub demand: Option<&'a NewDemande>,
+    /// Anonymous counters to add one to, in the ISO week of `at` ([`crate::stats::facts`]).
+    pub counts: &'a [crate::stats::Fact],
+    /// A quick question left without an answer: the user (it is erased with them, and after
+    /// the retention) and the text typed.
+    pub unanswered: Option<(&'a str, &'a str)>,
+    /// A subscription to alerts, replacing the one of the same key.
+    pub subscribe: Option<&'a Subscription>,
+    /// Ends the subscription of this session key (« stop alertes »).
+    pub unsubscribe: Option<&'a str>,
     /// Seconds since the Unix epoch.
     pub at: i64,
 }
@@ -133,6 +144,29 @@ pub enum Issue<'a> {
     Reessai { next_at: i64, error: &'a str },
     /// Refused for good.
     Echec { error: &'a str },
+}
+
+/// A person's subscription to alerts about new or changed schemes.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Subscription {
+    /// The session key (`transport:conversation:user`): one subscription per conversation.
+    pub key: String,
+    pub user: String,
+    /// `matrix`, `discord`: whose outbox sends the alert.
+    pub transport: String,
+    /// Where to push the alert, as the transport packed it (a room, a channel).
+    pub dest: String,
+    /// Theme ids; empty: every theme.
+    pub themes: Vec<String>,
+    /// The commune's profile when known, to leave out schemes it cannot have.
+    pub profile: crate::catalogue::Profil,
+    pub created: i64,
+    /// The last alert sent (seconds): at most one a day.
+    pub last_alert: Option<i64>,
+    /// The content version the person was last told about (or subscribed under): alerts list
+    /// what changed since.
+    #[serde(default)]
+    pub baseline: String,
 }
 
 /// What a [`Commit`] did.
@@ -229,8 +263,44 @@ pub trait Store: Send {
     /// When the store cannot be read.
     fn given_up(&mut self, kind: &str) -> Result<Vec<GivenUp>, StoreError>;
 
-    /// Deletes sessions idle since before `before` (seconds), and replies kept since then;
-    /// returns how many sessions went.
+    /// The counters of ISO weeks `from` to `to` (both included, `2026-W49`), in week order.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn counts(&mut self, from: &str, to: &str) -> Result<Vec<Count>, StoreError>;
+
+    /// The questions kept without an answer, oldest first.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn unanswered(&mut self) -> Result<Vec<Question>, StoreError>;
+
+    /// Every subscription to alerts, in key order.
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn subscriptions(&mut self) -> Result<Vec<Subscription>, StoreError>;
+
+    /// Records that an alert went to the subscription `key` at `at`.
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn alerted(&mut self, key: &str, at: i64) -> Result<(), StoreError>;
+
+    /// A value the bot keeps about itself (the catalogue last announced).
+    ///
+    /// # Errors
+    /// When the store cannot be read.
+    fn meta(&mut self, name: &str) -> Result<Option<String>, StoreError>;
+
+    /// Sets a value the bot keeps about itself.
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn set_meta(&mut self, name: &str, value: &str) -> Result<(), StoreError>;
+
+    /// Deletes sessions idle since before `before` (seconds), replies kept since then and
+    /// questions without an answer asked before then; returns how many sessions went.
     ///
     /// # Errors
     /// When the store cannot be written.
@@ -322,6 +392,83 @@ pub(crate) mod suite {
         store.mark_handled("$e3", 30).unwrap();
         assert!(store.is_handled("$e3").unwrap());
         outbox(store);
+        stats(store);
+        subscriptions(store);
+    }
+
+    /// Counters add up by ISO week, and carry nobody's name; questions without an answer go
+    /// with their person and after the retention.
+    fn stats(store: &mut dyn Store) {
+        use crate::stats::{Fact, dim, iso_week};
+        let fact = |d, v: &str| Fact { dim: d, value: v.into() };
+        let w49 = 1_764_590_400; // 2025-12-01, week 49
+        let facts = [fact(dim::THEME, "mobilites"), fact(dim::CONVERSATIONS, "matrix")];
+        for at in [w49, w49 + 3600, w49 + 7 * 86_400] {
+            store.commit(&Commit { counts: &facts, at, ..Commit::default() }).unwrap();
+        }
+        store
+            .commit(&Commit {
+                counts: &[fact(dim::THEME, "habitat")],
+                unanswered: Some(("fred", "Qui déneige ?")),
+                at: w49,
+                ..Commit::default()
+            })
+            .unwrap();
+        store
+            .commit(&Commit { unanswered: Some(("gina", "Et les marées ?")), at: w49 + 10, ..Commit::default() })
+            .unwrap();
+        let (a, b) = (iso_week(w49), iso_week(w49 + 7 * 86_400));
+        assert_eq!((a.as_str(), b.as_str()), ("2025-W49", "2025-W50"));
+        let count = |week: &str, d: &str, v: &str, n| Count { week: week.into(), dim: d.into(), value: v.into(), n };
+        assert_eq!(
+            store.counts(&a, &b).unwrap(),
+            vec![
+                count(&a, dim::CONVERSATIONS, "matrix", 2),
+                count(&a, dim::THEME, "habitat", 1),
+                count(&a, dim::THEME, "mobilites", 2),
+                count(&b, dim::CONVERSATIONS, "matrix", 1),
+                count(&b, dim::THEME, "mobilites", 1),
+            ]
+        );
+        assert_eq!(store.counts(&b, &b).unwrap().len(), 2);
+        let q = |at, text: &str| Question { at, text: text.into() };
+        assert_eq!(store.unanswered().unwrap(), vec![q(w49, "Qui déneige ?"), q(w49 + 10, "Et les marées ?")]);
+        store.forget_user("fred").unwrap();
+        assert_eq!(store.unanswered().unwrap(), vec![q(w49 + 10, "Et les marées ?")]);
+        store.purge_idle(w49 + 11).unwrap();
+        assert!(store.unanswered().unwrap().is_empty());
+        assert_eq!(store.counts(&a, &b).unwrap().len(), 5, "counters are anonymous: neither forgotten nor purged");
+    }
+
+    /// One subscription per conversation, replaced, ended, erased with the person.
+    fn subscriptions(store: &mut dyn Store) {
+        let sub = |key: &str, user: &str, themes: &[&str]| Subscription {
+            key: key.into(),
+            user: user.into(),
+            transport: "matrix".into(),
+            dest: "{\"room\":\"!r\"}".into(),
+            themes: themes.iter().map(|t| (*t).to_owned()).collect(),
+            profile: crate::catalogue::Profil { population: Some(800), ..Default::default() },
+            created: 100,
+            last_alert: None,
+            baseline: "v1".into(),
+        };
+        let (h, i) = (sub("matrix:!r:hugo", "hugo", &["mobilites"]), sub("matrix:!s:ines", "ines", &[]));
+        store.commit(&Commit { subscribe: Some(&h), at: 100, ..Commit::default() }).unwrap();
+        store.commit(&Commit { subscribe: Some(&i), at: 100, ..Commit::default() }).unwrap();
+        let h2 = sub("matrix:!r:hugo", "hugo", &["mobilites", "habitat"]);
+        store.commit(&Commit { subscribe: Some(&h2), at: 101, ..Commit::default() }).unwrap();
+        assert_eq!(store.subscriptions().unwrap(), vec![h2.clone(), i.clone()]);
+        store.alerted("matrix:!r:hugo", 500).unwrap();
+        assert_eq!(store.subscriptions().unwrap()[0].last_alert, Some(500));
+        store.commit(&Commit { unsubscribe: Some("matrix:!r:hugo"), at: 102, ..Commit::default() }).unwrap();
+        assert_eq!(store.subscriptions().unwrap(), vec![i]);
+        store.forget_user("ines").unwrap();
+        assert!(store.subscriptions().unwrap().is_empty());
+        assert_eq!(store.meta("annonce").unwrap(), None);
+        store.set_meta("annonce", "v1").unwrap();
+        store.set_meta("annonce", "v2").unwrap();
+        assert_eq!(store.meta("annonce").unwrap().as_deref(), Some("v2"));
     }
 
     /// Replies kept until delivered: by transport, in order, erased with their person.

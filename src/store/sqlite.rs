@@ -4,7 +4,10 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Commit, Committed, DemandeRow, DemandeStatut, GivenUp, Issue, NewDemande, Pending, Store, StoreError};
+use super::{
+    Commit, Committed, Count, DemandeRow, DemandeStatut, GivenUp, Issue, NewDemande, Pending, Question, Store,
+    StoreError, Subscription,
+};
 use crate::dialogue::Session;
 
 /// Schema migrations, in order; `user_version` records how many were applied.
@@ -70,6 +73,35 @@ const MIGRATIONS: &[&str] = &[
      CREATE TABLE demande_numeros (
         annee INTEGER PRIMARY KEY,
         dernier INTEGER NOT NULL
+     );",
+    // 5: anonymous counters by ISO week (no user, no text: see `crate::stats`); quick questions
+    // without an answer (erased with their person and after the retention); subscriptions to
+    // alerts; values the bot keeps about itself (the catalogue last announced).
+    "CREATE TABLE stats (
+        week TEXT NOT NULL,
+        dim TEXT NOT NULL,
+        value TEXT NOT NULL,
+        n INTEGER NOT NULL,
+        PRIMARY KEY (week, dim, value)
+     ) WITHOUT ROWID;
+     CREATE TABLE unanswered (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        user TEXT NOT NULL,
+        text TEXT NOT NULL,
+        at INTEGER NOT NULL
+     );
+     CREATE INDEX unanswered_user ON unanswered(user);
+     CREATE INDEX unanswered_at ON unanswered(at);
+     CREATE TABLE subscriptions (
+        key TEXT PRIMARY KEY,
+        user TEXT NOT NULL,
+        data TEXT NOT NULL,
+        last_alert INTEGER
+     );
+     CREATE INDEX subscriptions_user ON subscriptions(user);
+     CREATE TABLE meta (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
      );",
 ];
 
@@ -185,6 +217,8 @@ impl Store for SqliteStore {
                  WHERE user = ?1",
                 params![user],
             )?;
+            tx.execute("DELETE FROM unanswered WHERE user = ?1", params![user])?;
+            tx.execute("DELETE FROM subscriptions WHERE user = ?1", params![user])?;
         }
         if let (Some((key, user, session)), Some(json)) = (c.session, json) {
             tx.prepare_cached(
@@ -206,6 +240,30 @@ impl Store for SqliteStore {
         }
         if let Some(d) = c.demand {
             insert_demande(&tx, d, c.at)?;
+        }
+        if !c.counts.is_empty() {
+            let week = crate::stats::iso_week(c.at);
+            let mut add = tx.prepare_cached(
+                "INSERT INTO stats (week, dim, value, n) VALUES (?1, ?2, ?3, 1)
+                 ON CONFLICT(week, dim, value) DO UPDATE SET n = n + 1",
+            )?;
+            for f in c.counts {
+                add.execute(params![week, f.dim, f.value])?;
+            }
+        }
+        if let Some((user, text)) = c.unanswered {
+            tx.prepare_cached("INSERT INTO unanswered (user, text, at) VALUES (?1, ?2, ?3)")?
+                .execute(params![user, text, c.at])?;
+        }
+        if let Some(key) = c.unsubscribe {
+            tx.prepare_cached("DELETE FROM subscriptions WHERE key = ?1")?.execute(params![key])?;
+        }
+        if let Some(sub) = c.subscribe {
+            tx.prepare_cached(
+                "INSERT INTO subscriptions (key, user, data, last_alert) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(key) DO UPDATE SET user = excluded.user, data = excluded.data",
+            )?
+            .execute(params![sub.key, sub.user, serde_json::to_string(sub)?, sub.last_alert])?;
         }
         tx.commit()?;
         if c.forget.is_some() {
@@ -266,11 +324,65 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn counts(&mut self, from: &str, to: &str) -> Result<Vec<Count>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT week, dim, value, n FROM stats WHERE week BETWEEN ?1 AND ?2 ORDER BY week, dim, value",
+        )?;
+        let rows = stmt.query_map(params![from, to], |r| {
+            Ok(Count { week: r.get(0)?, dim: r.get(1)?, value: r.get(2)?, n: r.get(3)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn unanswered(&mut self) -> Result<Vec<Question>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT at, text FROM unanswered ORDER BY at, id")?;
+        let rows = stmt.query_map([], |r| Ok(Question { at: r.get(0)?, text: r.get(1)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn subscriptions(&mut self) -> Result<Vec<Subscription>, StoreError> {
+        let mut stmt = self.conn.prepare_cached("SELECT data, last_alert FROM subscriptions ORDER BY key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?)))?;
+        let mut out = vec![];
+        for row in rows {
+            let (json, last) = row?;
+            let mut sub: Subscription = serde_json::from_str(&json)?;
+            sub.last_alert = last;
+            out.push(sub);
+        }
+        Ok(out)
+    }
+
+    fn alerted(&mut self, key: &str, at: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE subscriptions SET last_alert = ?2 WHERE key = ?1")?
+            .execute(params![key, at])?;
+        Ok(())
+    }
+
+    fn meta(&mut self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE name = ?1")?
+            .query_row(params![name], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_meta(&mut self, name: &str, value: &str) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![name, value])?;
+        Ok(())
+    }
+
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
         let n = tx.execute("DELETE FROM sessions WHERE updated < ?1", params![before])?;
         tx.execute("DELETE FROM outbox WHERE created < ?1", params![before])?;
         tx.execute("DELETE FROM demandes WHERE created < ?1", params![before])?;
+        tx.execute("DELETE FROM unanswered WHERE at < ?1", params![before])?;
         tx.commit()?;
         Ok(n)
     }

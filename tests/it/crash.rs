@@ -34,6 +34,7 @@ fn reference(script: &[&str], user: &str) -> (Vec<String>, Vec<Option<String>>) 
             // What the bot says of its information's age depends on the day: the chat's.
             now: aiguilleur::adapters::now(),
             sent_at: None,
+            reach: None,
         };
         let r = bot.handle(&msg).unwrap();
         replies.push(bot.plain(&r));

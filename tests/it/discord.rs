@@ -43,6 +43,11 @@ impl Bot {
     }
 
     fn start_with(fake: &FakeDiscord, dir: &Path, token: &str) -> Self {
+        Self::start_in(fake, dir, token, Path::new(env!("CARGO_MANIFEST_DIR")))
+    }
+
+    /// The bot serving the content under `content` (a copy a test may change).
+    fn start_in(fake: &FakeDiscord, dir: &Path, token: &str, content: &Path) -> Self {
         let config = dir.join("aiguilleur.toml");
         std::fs::write(
             &config,
@@ -58,7 +63,7 @@ impl Bot {
             .arg("--db")
             .arg(dir.join("conversations.sqlite"))
             .arg("--content")
-            .arg(env!("CARGO_MANIFEST_DIR"))
+            .arg(content)
             .env("DISCORD_TOKEN", token)
             .env("DISCORD_API_BASE", &fake.api)
             .env_remove("DISCORD_APPLICATION_ID")
@@ -620,9 +625,102 @@ fn admin_commands_for_admins_only() {
     });
     assert!(help.content.contains("!aide"), "{}", help.content);
     let n = fake.message_count();
-    fake.say(DM, None, MAIRE, "!recharger");
-    let refusal = fake.wait(10, "the refusal", |s| s.messages[n..].iter().find(|m| m.author == BOT_ID).cloned());
-    assert!(refusal.content.contains("réservée aux administrateurs"), "{}", refusal.content);
-    assert!(!refusal.content.contains("Contenu rechargé") && !refusal.content.contains("Rien n'a changé"));
+    fake.say(DM, None, SECRETAIRE, "!stats");
+    let stats = fake.wait(10, "the statistics", |s| s.messages[n..].iter().find(|m| m.author == BOT_ID).cloned());
+    assert!(stats.content.contains("conversations commencées"), "{}", stats.content);
+    let n = fake.message_count();
+    fake.say(DM, None, SECRETAIRE, "!sans-reponse");
+    let none = fake.wait(10, "the questions", |s| s.messages[n..].iter().find(|m| m.author == BOT_ID).cloned());
+    assert!(none.content.contains("Aucune question sans réponse"), "{}", none.content);
+    // Every command of the registry is refused to anyone else, and does not run.
+    for c in aiguilleur::driver::admin::COMMANDS {
+        let n = fake.message_count();
+        fake.say(DM, None, MAIRE, &format!("!{}", c.name));
+        let refusal = fake.wait(10, "the refusal", |s| s.messages[n..].iter().find(|m| m.author == BOT_ID).cloned());
+        assert!(refusal.content.contains("réservée aux administrateurs"), "!{}: {}", c.name, refusal.content);
+        for secret in ["Contenu rechargé", "Rien n'a changé", "conversations commencées", "sans réponse", "!recharger"]
+        {
+            assert!(!refusal.content.contains(secret), "!{}: {}", c.name, refusal.content);
+        }
+    }
     assert_never_pings(&fake);
+}
+
+/// Alerts: a subscriber to mobility is told once, in one message, that a mobility scheme's
+/// funding changed; a subscriber to housing is not; a restart announces nothing again; after
+/// « stop alertes » a new change is not announced.
+#[test]
+fn alerts_on_a_changed_scheme() {
+    const DM_SECRETAIRE: u64 = 700_000_000_000_000_009;
+    let dir = tempfile::tempdir().unwrap();
+    let content = crate::support::content_copy();
+    let fake = FakeDiscord::start();
+    let mut bot = Bot::start_in(&fake, dir.path(), TOKEN, content.path());
+    fake.wait_ready(1);
+    let said = |channel: u64, since: usize, needle: &'static str| {
+        fake.wait(15, needle, |s| {
+            s.messages[since..]
+                .iter()
+                .find(|m| m.author == BOT_ID && m.channel == channel && m.text().contains(needle))
+                .cloned()
+        })
+    };
+    let alerts = |s: &State, channel: u64| {
+        s.messages
+            .iter()
+            .filter(|m| m.author == BOT_ID && m.channel == channel && m.text().contains("Du nouveau"))
+            .count()
+    };
+    let n = fake.message_count();
+    fake.say(DM, None, MAIRE, "Prévenez-moi des nouveautés sur la mobilité");
+    let ok = said(DM, n, "C'est noté");
+    assert!(ok.text().contains("Mobilités"), "{}", ok.text());
+    let n = fake.message_count();
+    fake.say(DM_SECRETAIRE, None, SECRETAIRE, "prévenez-moi des nouveautés sur l'habitat");
+    let ok = said(DM_SECRETAIRE, n, "C'est noté");
+    assert!(!ok.text().contains("Mobilités"), "{}", ok.text());
+    let n = fake.message_count();
+    fake.say(DM, None, MAIRE, "mes alertes");
+    said(DM, n, "nouveautés sur Mobilités");
+
+    let file = content.path().join("data/dispositifs/anct.toml");
+    let change = |from: &str, to: &str| {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let at = text.find("id = \"anct-lot-mobilite\"").unwrap();
+        let (head, tail) = text.split_at(at);
+        assert!(tail.contains(from));
+        std::fs::write(&file, format!("{head}{}", tail.replacen(from, to, 1))).unwrap();
+    };
+    change("financement = \"\"\"\n", "financement = \"\"\"\nÀ partir de 2027 : sur appel à projets. ");
+    let alert = said(DM, 0, "Du nouveau");
+    let text = alert.text();
+    assert!(text.contains("Accessibilité, mobilité et connexions") && text.contains("financement"), "{text}");
+    fake.settle();
+    std::thread::sleep(Duration::from_secs(3));
+    {
+        let s = fake.state();
+        assert_eq!(alerts(&s, DM), 1, "one alert");
+        assert_eq!(alerts(&s, DM_SECRETAIRE), 0, "not about housing");
+    }
+
+    // A restart compares the catalogue with what each subscriber was told: nothing new.
+    assert!(bot.terminate().success());
+    drop(bot);
+    let mut bot = Bot::start_in(&fake, dir.path(), TOKEN, content.path());
+    fake.wait_ready(2);
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(alerts(&fake.state(), DM), 1, "announced again after a restart:\n{}", bot.log());
+
+    let n = fake.message_count();
+    fake.say(DM, None, MAIRE, "stop alertes");
+    said(DM, n, "vous ne recevrez plus d'alertes");
+    let n = fake.message_count();
+    fake.say(DM, None, MAIRE, "mes alertes");
+    said(DM, n, "pas d'alerte en cours");
+    change("À partir de 2027", "À partir de 2028");
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(bot.log().contains("contenu rechargé"), "{}", bot.log());
+    let s = fake.state();
+    assert_eq!((alerts(&s, DM), alerts(&s, DM_SECRETAIRE)), (1, 0), "after « stop alertes »");
+    assert!(bot.terminate().success());
 }

@@ -30,6 +30,7 @@ impl Talk {
             event_id: None,
             now: self.now,
             sent_at: None,
+            reach: None,
         };
         let replies = self.bot.handle(&msg).unwrap();
         self.bot.plain(&replies)

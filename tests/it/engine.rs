@@ -124,6 +124,7 @@ fn forget_me_erases_the_person_from_the_sqlite_store() {
         event_id: Some(id.into()),
         now: 100,
         sent_at: None,
+        reach: None,
     };
     bot.handle(&msg("bonjour", "$1")).unwrap();
     bot.handle(&msg("Genêts", "$2")).unwrap();
@@ -154,6 +155,7 @@ fn late_messages_get_an_apology_and_idle_sessions_are_purged() {
         event_id: None,
         now: 10_000,
         sent_at: Some(10_000 - 3600),
+        reach: None,
     };
     let r = bot.handle(&msg).unwrap();
     assert!(matches!(&r[0], Reply::Say { id, .. } if id == "excuse-retard"), "{r:?}");
@@ -182,6 +184,7 @@ fn durable_replies_survive_until_delivered_and_go_with_an_erasure() {
         event_id: Some(id.into()),
         now: 100,
         sent_at: None,
+        reach: None,
     };
     let mut bot = Bot::new(support::content(), SqliteStore::open(&path).unwrap(), "fr");
     let first = bot.handle_durable(&msg("bonjour", "$1"), &pack).unwrap().expect("a reply to keep");

@@ -127,6 +127,7 @@ fn ten_thousand_hostile_messages_each_get_a_safe_reply() {
             event_id: Some(format!("$e{i}")),
             now: 1_700_000_000 + i64::try_from(i).unwrap(),
             sent_at: None,
+            reach: None,
         };
         let replies = bot.handle(&msg).unwrap_or_else(|e| panic!("store error for {text:?}: {e}"));
         assert!(!replies.is_empty(), "no reply to {text:?}");

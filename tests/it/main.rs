@@ -20,12 +20,15 @@ mod hostile;
 #[cfg(feature = "matrix")]
 mod matrix;
 #[cfg(feature = "matrix")]
+mod matrix_alerts;
+#[cfg(feature = "matrix")]
 mod matrix_crash;
 mod ops;
 mod programmes;
 mod questionnaire;
 #[cfg(all(feature = "matrix", feature = "discord"))]
 mod smtp_server;
+mod stats;
 #[cfg(feature = "matrix")]
 mod synapse;
 mod transcripts;

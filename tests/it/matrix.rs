@@ -109,7 +109,7 @@ impl User {
         self.client.user_id().unwrap().to_owned()
     }
 
-    fn room(&self, id: &RoomId) -> Room {
+    pub(crate) fn room(&self, id: &RoomId) -> Room {
         self.client.get_room(id).unwrap()
     }
 
@@ -163,7 +163,7 @@ impl User {
     }
 
     /// The next message of `from` in `room`.
-    async fn message_from(&mut self, room: &RoomId, from: &UserId) -> Msg {
+    pub(crate) async fn message_from(&mut self, room: &RoomId, from: &UserId) -> Msg {
         let what = format!("a message from {from} in {room}");
         let seen = self
             .next(&what, WAIT, |s| {
@@ -331,6 +331,8 @@ pub(crate) struct BotSetup {
     pub(crate) db: PathBuf,
     pub(crate) log: PathBuf,
     pub(crate) data: PathBuf,
+    /// The content served (a copy when a test changes it).
+    pub(crate) content: PathBuf,
 }
 
 impl BotSetup {
@@ -356,6 +358,7 @@ impl BotSetup {
             ],
             config: work.join("aiguilleur.toml"),
             db: work.join("conversations.sqlite"),
+            content: support::root(),
             log,
             data,
         }
@@ -369,7 +372,7 @@ impl BotSetup {
             .arg("--db")
             .arg(&self.db)
             .arg("--content")
-            .arg(support::root())
+            .arg(&self.content)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
@@ -390,7 +393,7 @@ impl BotSetup {
 
 impl BotProcess {
     /// SIGTERM, and the exit status within 20 s.
-    async fn stop(mut self) -> ExitStatus {
+    pub(crate) async fn stop(mut self) -> ExitStatus {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         let started = Instant::now();
         loop {

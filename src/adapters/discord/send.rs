@@ -70,6 +70,10 @@ impl Transport for Discord {
     fn lane(dest: &Dest) -> String {
         dest.channel.to_string()
     }
+
+    fn push_dest(dest: &Dest) -> Option<Dest> {
+        Some(Dest { channel: dest.channel, reply_to: None, via: None })
+    }
 }
 
 impl Deliver for Discord {

@@ -53,6 +53,10 @@ impl Transport for Matrix {
     fn lane(dest: &Dest) -> String {
         dest.room.to_string()
     }
+
+    fn push_dest(dest: &Dest) -> Option<Dest> {
+        Some(Dest { room: dest.room.clone(), thread: None })
+    }
 }
 
 impl Deliver for Matrix {

@@ -1,0 +1,24 @@
+## Alerts: catalogue news sent on Tchap or Discord (src/alerts.rs).
+alertes-terminal = Alerts are sent on Tchap or Discord: here, in the terminal, I cannot write to you on my own. Write "prévenez-moi" to me on Tchap or Discord.
+alertes-ok-themes = Noted: I will write to you when a scheme about { $themes } is added or changed, one message a day at most. "mes alertes" to see them, "stop alertes" to stop them.
+alertes-ok-tout = Noted: I will write to you when a scheme that may concern your commune is added or changed, one message a day at most. For one theme only, write for example "prévenez-moi des nouveautés sur la mobilité". "stop alertes" to stop them.
+alertes-liste-themes = You are told of news about { $themes }, since { $depuis }. "stop alertes" to stop them.
+alertes-liste-tout = You are told of news about every theme, since { $depuis }. "stop alertes" to stop them.
+alertes-aucune = You have no alert. Write for example "prévenez-moi des nouveautés sur la mobilité".
+alertes-stop = Done: you will get no more alerts.
+alerte-titre = News in the schemes that may concern you:
+alerte-nouveau = New: { $nom }.
+alerte-modifie = Changed: { $nom } ({ $champs }).
+alerte-fin = Write a scheme's name to see its current card; "stop alertes" to stop being told.
+alerte-champ-nom = name
+alerte-champ-resume = summary
+alerte-champ-nature = kind
+alerte-champ-porteurs = carried by
+alerte-champ-contacts = contacts
+alerte-champ-themes = themes
+alerte-champ-etapes = project stages
+alerte-champ-conditions = conditions
+alerte-champ-details = details
+alerte-champ-financement = funding
+alerte-champ-saisine = how to apply
+alerte-champ-dates = dates

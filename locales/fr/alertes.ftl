@@ -1,0 +1,24 @@
+## Alertes : nouveautés du catalogue envoyées sur Tchap ou Discord (src/alerts.rs).
+alertes-terminal = Les alertes sont envoyées sur Tchap ou sur Discord : ici, dans le terminal, je ne peux pas vous écrire de moi-même. Écrivez-moi « prévenez-moi » sur Tchap ou sur Discord.
+alertes-ok-themes = C'est noté : je vous écrirai quand un dispositif sur { $themes } sera ajouté ou modifié, un message par jour au plus. « mes alertes » pour les voir, « stop alertes » pour les arrêter.
+alertes-ok-tout = C'est noté : je vous écrirai quand un dispositif qui peut concerner votre commune sera ajouté ou modifié, un message par jour au plus. Pour un thème seulement, écrivez par exemple « prévenez-moi des nouveautés sur la mobilité ». « stop alertes » pour les arrêter.
+alertes-liste-themes = Vous êtes prévenu(e) des nouveautés sur { $themes }, depuis le { $depuis }. « stop alertes » pour les arrêter.
+alertes-liste-tout = Vous êtes prévenu(e) des nouveautés de tous les thèmes, depuis le { $depuis }. « stop alertes » pour les arrêter.
+alertes-aucune = Vous n'avez pas d'alerte en cours. Écrivez par exemple « prévenez-moi des nouveautés sur la mobilité ».
+alertes-stop = C'est fait : vous ne recevrez plus d'alertes.
+alerte-titre = Du nouveau dans les dispositifs qui peuvent vous concerner :
+alerte-nouveau = Nouveau : { $nom }.
+alerte-modifie = Modifié : { $nom } ({ $champs }).
+alerte-fin = Écrivez le nom d'un dispositif pour voir sa fiche à jour ; « stop alertes » pour ne plus être prévenu(e).
+alerte-champ-nom = nom
+alerte-champ-resume = présentation
+alerte-champ-nature = nature
+alerte-champ-porteurs = porteurs
+alerte-champ-contacts = contacts
+alerte-champ-themes = thèmes
+alerte-champ-etapes = étapes du projet
+alerte-champ-conditions = conditions
+alerte-champ-details = détails
+alerte-champ-financement = financement
+alerte-champ-saisine = démarche
+alerte-champ-dates = dates
