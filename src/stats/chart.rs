@@ -62,10 +62,7 @@ fn themes_over_time<'a>(whole: &Area<'a>, report: &Report) -> Result<(), Failed<
     let max = series.iter().flat_map(|(_, v)| v.iter().copied()).max().unwrap_or(0).max(1);
     let last = i32::try_from(weeks.len().saturating_sub(1)).unwrap_or(0).max(1);
     let mut chart = ChartBuilder::on(&area)
-        .caption(
-            format!("Demande par thème, semaine par semaine ({} thèmes les plus demandés)", series.len()),
-            (FONT, 24),
-        )
+        .caption("Demande par thème, semaine par semaine", (FONT, 26))
         .margin(20)
         .margin_right(30)
         .x_label_area_size(45)
