@@ -87,10 +87,20 @@ fn the_filter_value_for_all_items_and_the_links_to_the_catalogue() {
     assert!(text.contains("Érable rouge\u{202f}: Fonds vert"), "{text}");
 }
 
+/// The CLCT presentation, as committed beside the tests (a clean clone has nothing else); where
+/// the shared original stands beside the project, the copy must be that original.
+fn source() -> String {
+    let copy = std::fs::read_to_string(support::root().join("tests/fixtures/sources/clct-manche-2024-03-12.md"))
+        .expect("tests/fixtures/sources/clct-manche-2024-03-12.md");
+    if let Ok(original) = std::fs::read_to_string(support::root().join("../shared/sources/clct-manche-2024-03-12.md")) {
+        assert_eq!(copy, original, "the committed copy of the source differs from ../shared/sources/");
+    }
+    copy
+}
+
 /// The levers' table of the source, cell by cell: sector, lever, the five marks.
 fn source_table() -> Vec<(String, String, [bool; 5])> {
-    let src = std::fs::read_to_string(support::root().join("../shared/sources/clct-manche-2024-03-12.md"))
-        .expect("the source document beside the project (../shared/sources/)");
+    let src = source();
     let start = src.find("# 43 leviers d").expect("table heading");
     let end = src.find("# Questionnaire collectivités").expect("next heading");
     let mut rows = vec![];
@@ -128,7 +138,7 @@ fn the_levers_match_the_source_table_cell_by_cell() {
 #[test]
 fn the_working_groups_and_their_pilots_are_those_of_the_source() {
     let c = support::content();
-    let src = std::fs::read_to_string(support::root().join("../shared/sources/clct-manche-2024-03-12.md")).unwrap();
+    let src = source();
     let start = src.find("# Groupes de travail thématiques").unwrap();
     let end = src.find("# Les prochaines échéances").unwrap();
     let flat = |t: &str| aiguilleur::text::words(&aiguilleur::text::fold(t)).collect::<Vec<_>>().join(" ");
