@@ -335,6 +335,19 @@ pub(crate) struct BotSetup {
     pub(crate) content: PathBuf,
 }
 
+/// The bot's account made a Tchap one, which logs in with its email (set by the server's admin
+/// `admin_token`): its user id, parsed.
+pub(crate) async fn bot_account(hs: &Synapse, admin_token: &str, bot_id: &str) -> OwnedUserId {
+    hs.admin(
+        admin_token,
+        "PUT",
+        &format!("/_synapse/admin/v2/users/{bot_id}"),
+        Some(serde_json::json!({"threepids": [{"medium": "email", "address": BOT_EMAIL}]})),
+    )
+    .await;
+    UserId::parse(bot_id).unwrap()
+}
+
 impl BotSetup {
     /// The bot on `homeserver`, logging in by email, its data, database and configuration under
     /// `work`, its log in `log`. `AIGUILLEUR_TEST_BOT_LOG` sets another filter for that log, to
@@ -450,15 +463,7 @@ async fn story() {
     let bot_id = hs.register("aiguilleur", BOT_PASSWORD, false, false).await.user_id;
     let maire_id = hs.register("maire", "maire-pw", false, false).await.user_id;
     hs.register("etranger", "etranger-pw", false, false).await;
-    // Tchap accounts log in with their email: give the bot one.
-    hs.admin(
-        &admin,
-        "PUT",
-        &format!("/_synapse/admin/v2/users/{bot_id}"),
-        Some(serde_json::json!({"threepids": [{"medium": "email", "address": BOT_EMAIL}]})),
-    )
-    .await;
-    let bot_owned = UserId::parse(bot_id.as_str()).unwrap();
+    let bot_owned = bot_account(&hs, &admin, &bot_id).await;
     let bot: &UserId = &bot_owned;
     eprintln!("[test] synapse up and users registered in {:?}", t0.elapsed());
 

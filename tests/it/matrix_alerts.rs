@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use matrix_sdk::ruma::UserId;
 
-use crate::matrix::{BOT_EMAIL, BOT_PASSWORD, BotSetup, SERVER, User};
+use crate::matrix::{BOT_PASSWORD, BotSetup, SERVER, User, bot_account};
 use crate::support;
 use crate::synapse::Synapse;
 
@@ -29,14 +29,7 @@ async fn story() {
     let bot_id = hs.register("aiguilleur", BOT_PASSWORD, false, false).await.user_id;
     let maire_id = hs.register("maire", "maire-pw", false, false).await.user_id;
     let secretaire_id = hs.register("secretaire", "secretaire-pw", false, false).await.user_id;
-    hs.admin(
-        &admin,
-        "PUT",
-        &format!("/_synapse/admin/v2/users/{bot_id}"),
-        Some(serde_json::json!({"threepids": [{"medium": "email", "address": BOT_EMAIL}]})),
-    )
-    .await;
-    let bot_owned = UserId::parse(bot_id.as_str()).unwrap();
+    let bot_owned = bot_account(&hs, &admin, &bot_id).await;
     let bot: &UserId = &bot_owned;
 
     let work = tempfile::tempdir().unwrap();

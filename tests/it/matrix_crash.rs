@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use matrix_sdk::ruma::{RoomId, UserId};
 
-use crate::matrix::{BOT_EMAIL, BOT_PASSWORD, BotProcess, BotSetup, Msg, SERVER, User};
+use crate::matrix::{BOT_PASSWORD, BotProcess, BotSetup, Msg, SERVER, User, bot_account};
 use crate::support::Rng;
 use crate::synapse::Synapse;
 
@@ -110,14 +110,7 @@ async fn campaign() {
     let bot_id = hs.register("aiguilleur", BOT_PASSWORD, false, false).await.user_id;
     let admin = hs.register("admin", "admin-pw", true, true).await.access_token.unwrap();
     let maire_id = hs.register("maire", "maire-pw", false, false).await.user_id;
-    hs.admin(
-        &admin,
-        "PUT",
-        &format!("/_synapse/admin/v2/users/{bot_id}"),
-        Some(serde_json::json!({"threepids": [{"medium": "email", "address": BOT_EMAIL}]})),
-    )
-    .await;
-    let bot_owned = UserId::parse(bot_id.as_str()).unwrap();
+    let bot_owned = bot_account(&hs, &admin, &bot_id).await;
     let bot: &UserId = &bot_owned;
 
     let work = tempfile::tempdir().unwrap();
