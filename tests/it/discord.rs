@@ -683,14 +683,7 @@ fn alerts_on_a_changed_scheme() {
     fake.say(DM, None, MAIRE, "mes alertes");
     said(DM, n, "nouveautés sur Mobilités");
 
-    let file = content.path().join("data/dispositifs/anct.toml");
-    let change = |from: &str, to: &str| {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let at = text.find("id = \"anct-lot-mobilite\"").unwrap();
-        let (head, tail) = text.split_at(at);
-        assert!(tail.contains(from));
-        std::fs::write(&file, format!("{head}{}", tail.replacen(from, to, 1))).unwrap();
-    };
+    let change = |from: &str, to: &str| crate::support::edit_mobility_lot(content.path(), from, to);
     change("financement = \"\"\"\n", "financement = \"\"\"\nÀ partir de 2027 : sur appel à projets. ");
     let alert = said(DM, 0, "Du nouveau");
     let text = alert.text();

@@ -76,14 +76,7 @@ async fn story() {
     let ok = text(&secretaire.message_from(&dm2, bot).await);
     assert!(ok.contains("C'est noté") && !ok.contains("Mobilités"), "{ok}");
 
-    let file = content.path().join("data/dispositifs/anct.toml");
-    let change = |from: &str, to: &str| {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let at = text.find("id = \"anct-lot-mobilite\"").unwrap();
-        let (head, tail) = text.split_at(at);
-        assert!(tail.contains(from));
-        std::fs::write(&file, format!("{head}{}", tail.replacen(from, to, 1))).unwrap();
-    };
+    let change = |from: &str, to: &str| support::edit_mobility_lot(content.path(), from, to);
     change("financement = \"\"\"\n", "financement = \"\"\"\nÀ partir de 2027 : sur appel à projets. ");
     let alert = text(&maire.message_from(&dm, bot).await);
     assert!(alert.contains("Du nouveau"), "{alert}");

@@ -36,6 +36,17 @@ pub fn content_copy() -> tempfile::TempDir {
     content_with(empty.path())
 }
 
+/// Edits the ANCT mobility lot in the content copy at `root`, as an agent would (the alert tests
+/// on both transports): its first `from` after its id becomes `to`.
+pub fn edit_mobility_lot(root: &Path, from: &str, to: &str) {
+    let file = root.join("data/dispositifs/anct.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let at = text.find("id = \"anct-lot-mobilite\"").unwrap();
+    let (head, tail) = text.split_at(at);
+    assert!(tail.contains(from), "« {from} » not in the mobility lot");
+    std::fs::write(&file, format!("{head}{}", tail.replacen(from, to, 1))).unwrap();
+}
+
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
