@@ -6,7 +6,7 @@
 //! (demands, deliveries, duplicates).
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::smtp_server::{SmtpServer, attempts, free_port, recorded};
@@ -93,11 +93,32 @@ fn figures(messages: &[serde_json::Value]) -> (usize, usize) {
     (messages.len(), messages.len() - ids.len())
 }
 
+/// Where one test's SMTP recorder (`root`), bot database and bot log live, and the port.
+struct Run {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    db: PathBuf,
+    log: PathBuf,
+    port: u16,
+}
+
+impl Run {
+    /// `mode`: what the recorder answers first (`451 2`: two temporary refusals; `550`).
+    fn new(mode: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("smtp");
+        if let Some(m) = mode {
+            std::fs::create_dir_all(&root).unwrap();
+            std::fs::write(root.join("mode"), m).unwrap();
+        }
+        let (db, log) = (dir.path().join("bot.sqlite"), dir.path().join("bot.log"));
+        Self { _dir: dir, root, db, log, port: free_port() }
+    }
+}
+
 #[test]
 fn a_confirmed_demand_arrives_once_with_its_headers_both_bodies_and_accents() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, db, log) = (dir.path().join("smtp"), dir.path().join("bot.sqlite"), dir.path().join("bot.log"));
-    let port = free_port();
+    let Run { _dir, root, db, log, port } = Run::new(None);
     let _server = SmtpServer::recorder(port, &root);
     let mut chat = Chat::start_with(&db, "maire", &env(port), Some(&log));
     prepare(&mut chat);
@@ -151,9 +172,7 @@ fn a_confirmed_demand_arrives_once_with_its_headers_both_bodies_and_accents() {
 
 #[test]
 fn an_outage_at_confirmation_ends_in_exactly_one_delivery() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, db, log) = (dir.path().join("smtp"), dir.path().join("bot.sqlite"), dir.path().join("bot.log"));
-    let port = free_port();
+    let Run { _dir, root, db, log, port } = Run::new(None);
     // No server on the port yet: connections are refused.
     let mut chat = Chat::start_with(&db, "maire", &env(port), Some(&log));
     prepare(&mut chat);
@@ -181,11 +200,7 @@ fn an_outage_at_confirmation_ends_in_exactly_one_delivery() {
 
 #[test]
 fn a_temporary_451_is_retried_until_accepted() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, db, log) = (dir.path().join("smtp"), dir.path().join("bot.sqlite"), dir.path().join("bot.log"));
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::write(root.join("mode"), "451 2").unwrap();
-    let port = free_port();
+    let Run { _dir, root, db, log, port } = Run::new(Some("451 2"));
     let _server = SmtpServer::recorder(port, &root);
     let mut chat = Chat::start_with(&db, "maire", &env(port), Some(&log));
     prepare(&mut chat);
@@ -203,11 +218,7 @@ fn a_temporary_451_is_retried_until_accepted() {
 
 #[test]
 fn a_permanent_550_marks_the_demand_failed_with_the_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    let (root, db, log) = (dir.path().join("smtp"), dir.path().join("bot.sqlite"), dir.path().join("bot.log"));
-    std::fs::create_dir_all(&root).unwrap();
-    std::fs::write(root.join("mode"), "550").unwrap();
-    let port = free_port();
+    let Run { _dir, root, db, log, port } = Run::new(Some("550"));
     let _server = SmtpServer::recorder(port, &root);
     let mut chat = Chat::start_with(&db, "maire", &env(port), Some(&log));
     prepare(&mut chat);
@@ -234,9 +245,7 @@ fn a_permanent_550_marks_the_demand_failed_with_the_reason() {
 #[test]
 fn killed_right_after_confirmation_then_restarted_delivers_exactly_once() {
     const ROUNDS: usize = 5;
-    let dir = tempfile::tempdir().unwrap();
-    let (root, db, log) = (dir.path().join("smtp"), dir.path().join("bot.sqlite"), dir.path().join("bot.log"));
-    let port = free_port();
+    let Run { _dir, root, db, log, port } = Run::new(None);
     let _server = SmtpServer::recorder(port, &root);
     let mut before_kill = 0;
     for round in 0..ROUNDS {

@@ -35,24 +35,11 @@ impl SmtpServer {
     }
 
     fn launch(extra: &[&std::ffi::OsStr]) -> Self {
-        let python = install();
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let log = std::fs::File::create(dir.path().join("aiosmtpd.log")).unwrap();
-        let child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(extra)
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(dir.path().join("maildir"))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("starting aiosmtpd");
-        let mut server = Self { port, child, dir };
-        server.wait_listening();
-        server
+        let mut handler: Vec<&std::ffi::OsStr> = extra.to_vec();
+        let maildir = dir.path().join("maildir");
+        handler.extend(["-c".as_ref(), "aiosmtpd.handlers.Mailbox".as_ref(), maildir.as_os_str()]);
+        Self::spawn(free_port(), dir, &handler, None)
     }
 
     /// The recording server on `port`, its state under `root` (kept across restarts of the
@@ -60,15 +47,21 @@ impl SmtpServer {
     pub fn recorder(port: u16, root: &Path) -> Self {
         std::fs::create_dir_all(root.join("messages")).unwrap();
         std::fs::write(root.join("recorder.py"), RECORDER).unwrap();
-        let python = install();
         let dir = tempfile::tempdir().unwrap();
+        Self::spawn(port, dir, &["-c".as_ref(), "recorder.Recorder".as_ref(), root.as_os_str()], Some(root))
+    }
+
+    /// aiosmtpd on `port` with these arguments (handler and its options), its log in `dir`,
+    /// `python_path` added to Python's for a handler of ours; returns once it listens.
+    fn spawn(port: u16, dir: tempfile::TempDir, args: &[&std::ffi::OsStr], python_path: Option<&Path>) -> Self {
+        let python = install();
         let log = std::fs::File::create(dir.path().join("aiosmtpd.log")).unwrap();
-        let child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "recorder.Recorder"])
-            .arg(root)
-            .env("PYTHONPATH", root)
+        let mut command = Command::new(&python);
+        command.args(["-m", "aiosmtpd", "-n", "-l"]).arg(format!("127.0.0.1:{port}")).args(args);
+        if let Some(p) = python_path {
+            command.env("PYTHONPATH", p);
+        }
+        let child = command
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)
