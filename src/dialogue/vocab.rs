@@ -55,11 +55,16 @@ pub enum Groupe {
     Alertes,
     AlertesListe,
     AlertesStop,
+    CommandeAide,
+    CommandeRecharger,
+    CommandeDemandes,
+    CommandeStats,
+    CommandeSansReponse,
 }
 
 impl Groupe {
     /// Every group with its name in the file, in the order of the shipped file.
-    pub const ALL: [(Self, &'static str); 41] = [
+    pub const ALL: [(Self, &'static str); 46] = [
         (Self::Oui, "oui"),
         (Self::Non, "non"),
         (Self::NeSaisPas, "ne-sais-pas"),
@@ -101,6 +106,11 @@ impl Groupe {
         (Self::Alertes, "alertes"),
         (Self::AlertesListe, "alertes-liste"),
         (Self::AlertesStop, "alertes-stop"),
+        (Self::CommandeAide, "commande-aide"),
+        (Self::CommandeRecharger, "commande-recharger"),
+        (Self::CommandeDemandes, "commande-demandes"),
+        (Self::CommandeStats, "commande-stats"),
+        (Self::CommandeSansReponse, "commande-sans-reponse"),
     ];
 
     #[must_use]
@@ -113,11 +123,31 @@ impl Groupe {
         Self::ALL.iter().find(|(_, n)| *n == s).map(|(g, _)| *g)
     }
 
+    /// The groups naming an admin command (`!stats`): one word each, no space.
+    #[must_use]
+    pub fn is_command(self) -> bool {
+        matches!(
+            self,
+            Self::CommandeAide
+                | Self::CommandeRecharger
+                | Self::CommandeDemandes
+                | Self::CommandeStats
+                | Self::CommandeSansReponse
+        )
+    }
+
     /// Groups whose words answer one question in opposite ways: a phrase may not be in two.
     pub const EXCLUSIVE: &'static [&'static [Self]] = &[
         &[Self::Oui, Self::Non, Self::NeSaisPas],
         &[Self::Aide, Self::Retour, Self::Recommencer, Self::Stop, Self::Oubli],
         &[Self::Alertes, Self::AlertesListe, Self::AlertesStop],
+        &[
+            Self::CommandeAide,
+            Self::CommandeRecharger,
+            Self::CommandeDemandes,
+            Self::CommandeStats,
+            Self::CommandeSansReponse,
+        ],
     ];
 }
 
@@ -126,6 +156,8 @@ impl Groupe {
 #[derive(Debug, Clone)]
 pub struct Vocabulaire {
     groups: Vec<Vec<String>>,
+    /// Each group's first phrase as the file gives it (a command's name).
+    firsts: Vec<Option<String>>,
     stop: HashSet<String>,
     number: Regex,
     population: Regex,
@@ -156,6 +188,7 @@ impl Vocabulaire {
     #[must_use]
     pub fn new(mut groups: Vec<Vec<String>>) -> Self {
         groups.resize(Groupe::ALL.len(), vec![]);
+        let firsts = groups.iter().map(|g| g.iter().find(|w| !w.is_empty()).cloned()).collect();
         for g in &mut groups {
             g.retain(|w| !w.is_empty());
             g.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
@@ -172,7 +205,13 @@ impl Vocabulaire {
             r"(?P<n>\d{{1,3}}(?:[\ \u{{a0}}\u{{202f}}.]\d{{3}})+|\d+(?:[.,]\d+)?\s*(?:(?:{thousands})\b)?)\s*(?:{units})\b"
         ))
         .expect("escaped alternation");
-        Self { groups, stop, number, population }
+        Self { groups, firsts, stop, number, population }
+    }
+
+    /// The first phrase of a group in the file, folded: the name a command is shown under.
+    #[must_use]
+    pub fn first(&self, g: Groupe) -> Option<&str> {
+        self.firsts[g as usize].as_deref()
     }
 
     /// The phrases of a group, folded, longest first.

@@ -4,21 +4,21 @@
 //! admins. Anyone else typing a registered command gets a French refusal; any other `!word` from
 //! them is an ordinary message. An admin's unknown command gets the list (`!aide`).
 //!
-//! Adding a command (`!stats`, `!demandes`, `!sans-reponse`…) is one entry in [`COMMANDS`]: its
-//! name, its line in `!aide` (a Fluent message, in `locales/*/admin.ftl`, listed in
-//! [`crate::i18n`]'s messages used by the code) and the function that answers it.
+//! Adding a command is one entry in [`COMMANDS`]: its vocabulary group (the words that name it,
+//! in `dialogues/vocabulaire.toml`, the first French one shown by `!aide`), its line in `!aide` (a
+//! Fluent message, in `locales/*/admin.ftl`, listed in [`crate::i18n`]'s messages used by the code)
+//! and the function that answers it.
 
 use super::{Driver, reload};
+use crate::dialogue::vocab::{Groupe, Vocabulaire};
 use crate::i18n::Arg;
 use crate::reply::Reply;
 use crate::store::Store as _;
 
 /// An admin command.
 pub struct Command {
-    /// Typed as `!name`.
-    pub name: &'static str,
-    /// Other spellings accepted.
-    pub aliases: &'static [&'static str],
+    /// The vocabulary group of its names, typed as `!name`.
+    pub group: Groupe,
     /// Fluent id of its line in `!aide`.
     pub help: &'static str,
     /// Runs it (outside the bot's lock) and says what it did.
@@ -27,12 +27,20 @@ pub struct Command {
 
 /// Every admin command, in the order `!aide` lists them.
 pub const COMMANDS: &[Command] = &[
-    Command { name: "aide", aliases: &["help"], help: "admin-aide-aide", run: help },
-    Command { name: "recharger", aliases: &["recharge", "reload"], help: "admin-aide-recharger", run: reload },
-    Command { name: "demandes", aliases: &["demande"], help: "admin-aide-demandes", run: demandes },
-    Command { name: "stats", aliases: &["statistiques"], help: "admin-aide-stats", run: stats },
-    Command { name: "sans-reponse", aliases: &["sansreponse"], help: "admin-aide-sans-reponse", run: unanswered },
+    Command { group: Groupe::CommandeAide, help: "admin-aide-aide", run: help },
+    Command { group: Groupe::CommandeRecharger, help: "admin-aide-recharger", run: reload },
+    Command { group: Groupe::CommandeDemandes, help: "admin-aide-demandes", run: demandes },
+    Command { group: Groupe::CommandeStats, help: "admin-aide-stats", run: stats },
+    Command { group: Groupe::CommandeSansReponse, help: "admin-aide-sans-reponse", run: unanswered },
 ];
+
+impl Command {
+    /// Its name in `vocab`: the first word of its group (`aide`, `stats`…).
+    #[must_use]
+    pub fn name<'v>(&self, vocab: &'v Vocabulaire) -> &'v str {
+        vocab.first(self.group).unwrap_or_default()
+    }
+}
 
 /// How many demands `!demandes` shows.
 const LAST_DEMANDES: usize = 10;
@@ -54,20 +62,20 @@ pub struct Parsed {
 
 impl std::fmt::Debug for Command {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "!{}", self.name)
+        write!(f, "![{}]", self.group.name())
     }
 }
 
-/// Reads `!name args`; anything else is not a command.
+/// Reads `!name args`, the name among the commands of `vocab`; anything else is not a command.
 #[must_use]
-pub fn parse(text: &str) -> Option<Parsed> {
+pub fn parse(text: &str, vocab: &Vocabulaire) -> Option<Parsed> {
     let rest = text.trim().strip_prefix('!')?;
     let (word, args) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let name = crate::text::fold(word);
     if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '-') {
         return None;
     }
-    let command = COMMANDS.iter().find(|c| c.name == name || c.aliases.contains(&name.as_str()));
+    let command = COMMANDS.iter().find(|c| vocab.list(c.group).contains(&name));
     Some(Parsed { name, args: args.trim().to_owned(), command })
 }
 
@@ -84,8 +92,10 @@ pub fn run(driver: &Driver, parsed: &Parsed) -> Vec<Reply> {
     }
 }
 
-fn help(_: &Driver, _: &Parsed) -> Vec<Reply> {
-    std::iter::once(Reply::say("admin-aide")).chain(COMMANDS.iter().map(|c| Reply::say(c.help))).collect()
+fn help(driver: &Driver, _: &Parsed) -> Vec<Reply> {
+    let content = driver.content();
+    let line = |c: &Command| Reply::say_with(c.help, vec![("commande", Arg::Text(c.name(&content.vocab).to_owned()))]);
+    std::iter::once(Reply::say("admin-aide")).chain(COMMANDS.iter().map(line)).collect()
 }
 
 fn reload(driver: &Driver, _: &Parsed) -> Vec<Reply> {
@@ -211,14 +221,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn commands_are_read_whatever_the_case() {
-        let p = parse(" !Recharger ").unwrap();
-        assert_eq!((p.name.as_str(), p.command.map(|c| c.name)), ("recharger", Some("recharger")));
-        assert_eq!(parse("!reload").unwrap().command.map(|c| c.name), Some("recharger"));
-        assert_eq!(parse("!AIDE maintenant").unwrap().args, "maintenant");
-        assert!(parse("!inconnue").unwrap().command.is_none());
-        assert!(parse("recharger").is_none());
-        assert!(parse("!").is_none());
-        assert!(parse("!!!").is_none(), "an exclamation, not a command");
+    fn commands_are_read_whatever_the_case_under_every_name_of_the_vocabulary() {
+        let shipped = crate::content::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+        let v = &shipped.content.expect("valid").vocab;
+        let p = parse(" !Recharger ", v).unwrap();
+        assert_eq!((p.name.as_str(), p.command.map(|c| c.name(v))), ("recharger", Some("recharger")));
+        assert_eq!(parse("!reload", v).unwrap().command.map(|c| c.name(v)), Some("recharger"));
+        assert_eq!(parse("!Sans-Réponse", v).unwrap().command.map(|c| c.group), Some(Groupe::CommandeSansReponse));
+        assert_eq!(parse("!AIDE maintenant", v).unwrap().args, "maintenant");
+        assert!(parse("!inconnue", v).unwrap().command.is_none());
+        assert!(parse("recharger", v).is_none());
+        assert!(parse("!", v).is_none());
+        assert!(parse("!!!", v).is_none(), "an exclamation, not a command");
+        // Every command has a name, and no two commands share one.
+        let names: std::collections::HashSet<&str> = COMMANDS.iter().map(|c| c.name(v)).collect();
+        assert_eq!(names.len(), COMMANDS.len());
+        assert!(!names.contains(""));
     }
 }

@@ -176,6 +176,12 @@ impl Driver {
         &self.bot
     }
 
+    /// The content in service (a reload swaps it; this copy stays whole).
+    #[must_use]
+    pub fn content(&self) -> Arc<Content> {
+        Arc::clone(self.lock().content())
+    }
+
     fn lock(&self) -> MutexGuard<'_, Bot<SqliteStore>> {
         self.bot.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -186,7 +192,8 @@ impl Driver {
     pub fn accept<T: Transport>(&self, t: &T, msg: &Message<T::Dest>) -> Option<Outgoing<T>> {
         if msg.private
             && !msg.open
-            && let Some(parsed) = admin::parse(&msg.incoming.text)
+            && msg.incoming.text.trim_start().starts_with('!')
+            && let Some(parsed) = admin::parse(&msg.incoming.text, &self.content().vocab)
         {
             let admin = self.admins.contains(&msg.incoming.user);
             if admin || parsed.command.is_some() {

@@ -144,6 +144,7 @@ agent!(nature_misspelled, "nature-mal-ecrite", errors = 1, warnings = 0);
 agent!(tab_in_fluent, "tabulation-fluent", errors = 1, warnings = 0);
 agent!(empty_contact_is_no_contact, "contact-vide", errors = 1, warnings = 0);
 agent!(unknown_fluent_variable, "variable-fluent-inconnue", errors = 1, warnings = 0);
+agent!(admin_command_in_two_words, "commande-en-deux-mots", errors = 1, warnings = 0);
 
 #[test]
 fn every_fixture_is_tested() {

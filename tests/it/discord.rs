@@ -633,14 +633,15 @@ fn admin_commands_for_admins_only() {
     let none = fake.wait(10, "the questions", |s| s.messages[n..].iter().find(|m| m.author == BOT_ID).cloned());
     assert!(none.content.contains("Aucune question sans réponse"), "{}", none.content);
     // Every command of the registry is refused to anyone else, and does not run.
-    for c in aiguilleur::driver::admin::COMMANDS {
+    let vocab = &crate::support::content().vocab;
+    for name in aiguilleur::driver::admin::COMMANDS.iter().map(|c| c.name(vocab)) {
         let n = fake.message_count();
-        fake.say(DM, None, MAIRE, &format!("!{}", c.name));
+        fake.say(DM, None, MAIRE, &format!("!{name}"));
         let refusal = fake.wait(10, "the refusal", |s| s.messages[n..].iter().find(|m| m.author == BOT_ID).cloned());
-        assert!(refusal.content.contains("réservée aux administrateurs"), "!{}: {}", c.name, refusal.content);
+        assert!(refusal.content.contains("réservée aux administrateurs"), "!{name}: {}", refusal.content);
         for secret in ["Contenu rechargé", "Rien n'a changé", "conversations commencées", "sans réponse", "!recharger"]
         {
-            assert!(!refusal.content.contains(secret), "!{}: {}", c.name, refusal.content);
+            assert!(!refusal.content.contains(secret), "!{name}: {}", refusal.content);
         }
     }
     assert_never_pings(&fake);

@@ -49,6 +49,19 @@ impl Loader<'_> {
                     self.err(f, "V003", w.span(), "expression vide : retirez-la ou écrivez des mots");
                     continue;
                 }
+                if g.is_command() && !folded.chars().all(|c| c.is_alphanumeric() || c == '-') {
+                    self.err(
+                        f,
+                        "V006",
+                        w.span(),
+                        format!(
+                            "« {} » ne peut pas être tapé après « ! » : une commande est un seul mot \
+                             (lettres, chiffres, tirets), sans espace",
+                            w.get_ref()
+                        ),
+                    );
+                    continue;
+                }
                 let fresh = if in_fr { seen.insert(folded.clone()) } else { seen_en.insert(folded.clone()) };
                 if !fresh {
                     self.warn(f, "V004", w.span(), format!("« {} » figure deux fois dans [{}]", w.get_ref(), g.name()));
