@@ -17,6 +17,7 @@ mod eval;
 mod fake_discord;
 mod fuzz_corpus;
 mod hostile;
+mod layering;
 #[cfg(feature = "matrix")]
 mod matrix;
 #[cfg(feature = "matrix")]

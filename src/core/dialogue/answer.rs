@@ -583,7 +583,7 @@ mod tests {
 
     #[test]
     fn commune_name_is_blanked_before_extraction() {
-        let c = crate::content::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).content.expect("valid");
+        let c = crate::content::shipped().content.expect("valid");
         let w = |t, n| without_name(&c.communes, t, n);
         assert_eq!(w("agon coutainville, projet", "Agon-Coutainville").trim_start(), ", projet");
         assert_eq!(w("maire de st-pair-sur-mer", "Saint-Pair-sur-Mer").trim_end(), "maire de");

@@ -1,5 +1,5 @@
 //! Where content files come from. The loader reads through [`Source`] only: the disk when the
-//! program runs (`crate::disk::Disk`, outside the core), memory in tests, fuzzing and previews of
+//! program runs (`aiguilleur::disk::Disk`, outside the core), memory in tests, fuzzing and previews of
 //! an edit. The content module itself opens no file.
 
 use std::collections::BTreeMap;

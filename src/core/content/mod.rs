@@ -1,6 +1,7 @@
 //! Content: the dialogues, the Fluent messages and the catalogue, loaded and validated as a whole.
 //!
-//! [`load`] reads `dialogues/`, `locales/` and `data/` under a root, parses each file into raw
+//! [`load_from`] reads `dialogues/`, `locales/` and `data/` from a [`Source`] (the disk when the
+//! program runs: `aiguilleur::content::load`), parses each file into raw
 //! types that keep spans, then validates everything together and returns one immutable
 //! [`Content`] with every diagnostic found (never only the first). Content with errors is refused:
 //! a running bot keeps its previous content.
@@ -112,17 +113,26 @@ pub fn load_from(root: &Path, source: &dyn Source) -> Loaded {
     load::Loader::new(root, source).run()
 }
 
-/// Loads and validates the content folder `root` on disk.
-#[must_use]
-pub fn load(root: &Path) -> Loaded {
-    load_from(root, &crate::disk::Disk::new(root))
+/// The shipped content, for the core's own tests: read from the project's folder.
+#[cfg(test)]
+pub(crate) fn shipped() -> Loaded {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = source::Memory::new();
+    for dir in ["dialogues", "locales", "data"] {
+        add_files(&mut files, &root, dir);
+    }
+    load_from(&root, &files)
 }
 
-/// Like [`load`], with some files' text given in memory (relative path, text) instead of read
-/// from disk: for fuzzing the parsers and for previews of an edit.
-#[must_use]
-pub fn load_with(root: &Path, overrides: &[(&str, &str)]) -> Loaded {
-    let files: Vec<(String, String)> = overrides.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
-    let disk = crate::disk::Disk::new(root);
-    load_from(root, &source::Overlay { base: &disk, files: &files })
+#[cfg(test)]
+fn add_files(files: &mut source::Memory, root: &Path, rel: &str) {
+    for e in std::fs::read_dir(root.join(rel)).expect("shipped content") {
+        let e = e.expect("shipped content");
+        let name = format!("{rel}/{}", e.file_name().to_string_lossy());
+        if e.path().is_dir() {
+            add_files(files, root, &name);
+        } else {
+            files.insert(&name, std::fs::read(e.path()).expect("shipped content"));
+        }
+    }
 }

@@ -323,7 +323,7 @@ pub(crate) mod tests {
 
     /// The shipped vocabulary, as the content loader builds it.
     pub(crate) fn shipped() -> Vocabulaire {
-        let loaded = crate::content::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+        let loaded = crate::content::shipped();
         loaded.content.expect("shipped content is valid").vocab.clone()
     }
 

@@ -744,14 +744,8 @@ mod tests {
 
     fn content() -> std::sync::Arc<Content> {
         static C: std::sync::OnceLock<std::sync::Arc<Content>> = std::sync::OnceLock::new();
-        C.get_or_init(|| {
-            std::sync::Arc::new(
-                crate::content::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
-                    .content
-                    .expect("shipped content is valid"),
-            )
-        })
-        .clone()
+        C.get_or_init(|| std::sync::Arc::new(crate::content::shipped().content.expect("shipped content is valid")))
+            .clone()
     }
 
     #[test]
