@@ -24,7 +24,7 @@ use backon::BackoffBuilder as _;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Secret;
-use crate::driver::SharedBot;
+use crate::driver::{SharedBot, locked};
 use crate::store::{Issue, Pending, Store as _};
 
 /// The outbox kind of demand emails.
@@ -394,7 +394,7 @@ impl Envoyeur {
                 loop {
                     let wait = pass(&bot, &mailer);
                     let (lock, cvar) = &*s;
-                    let stop = lock.lock().unwrap_or_else(PoisonError::into_inner);
+                    let stop = locked(lock);
                     if *stop {
                         return;
                     }
@@ -415,7 +415,7 @@ impl Envoyeur {
     pub fn stop(mut self) {
         {
             let (lock, cvar) = &*self.signal;
-            *lock.lock().unwrap_or_else(PoisonError::into_inner) = true;
+            *locked(lock) = true;
             cvar.notify_all();
         }
         if let Some(t) = self.thread.take() {
@@ -426,7 +426,7 @@ impl Envoyeur {
 
 /// Sends every due email once; returns how long until the next one is due.
 fn pass(bot: &SharedBot, mailer: &Mailer) -> Duration {
-    let lock = || bot.lock().unwrap_or_else(PoisonError::into_inner);
+    let lock = || locked(bot);
     let rows = match lock().store_mut().pending(KIND) {
         Ok(rows) => rows,
         Err(e) => {

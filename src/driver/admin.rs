@@ -9,7 +9,7 @@
 //! Fluent message, in `locales/*/admin.ftl`, listed in [`crate::i18n`]'s messages used by the code)
 //! and the function that answers it.
 
-use super::{Driver, reload};
+use super::{Driver, locked, reload};
 use crate::dialogue::vocab::{Groupe, Vocabulaire};
 use crate::i18n::Arg;
 use crate::reply::Reply;
@@ -104,7 +104,7 @@ fn reload(driver: &Driver, _: &Parsed) -> Vec<Reply> {
 
 /// The last demands forwarded: reference, date, commune, status (no personal data).
 fn demandes(driver: &Driver, _: &Parsed) -> Vec<Reply> {
-    let mut bot = driver.bot().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut bot = locked(driver.bot());
     let rows = match crate::store::Store::demandes(bot.store_mut(), 0) {
         Ok(rows) => rows,
         Err(e) => {

@@ -124,6 +124,9 @@ pub struct Message<D> {
     pub open: bool,
     /// Only the person and the bot are in the conversation: admin commands are read there.
     pub private: bool,
+    /// A choice made on a question's buttons: the turn that asked it. Taken only if that turn is
+    /// still the conversation's last (see [`service::Service::submit`]).
+    pub answering: Option<String>,
 }
 
 impl<D> Message<D> {
@@ -134,7 +137,7 @@ impl<D> Message<D> {
         let (transport, user, conversation) = (transport.to_owned(), user.to_owned(), conversation.to_owned());
         let incoming =
             Incoming { transport, user, conversation, text, event_id: event, now: now(), sent_at: None, reach: None };
-        Self { incoming, dest, open: false, private: false }
+        Self { incoming, dest, open: false, private: false, answering: None }
     }
 
     /// Opens or resumes the conversation instead of answering the text.
@@ -149,12 +152,24 @@ impl<D> Message<D> {
         Self { private, ..self }
     }
 
+    /// A choice made on the buttons of the question `turn` asked.
+    #[must_use]
+    pub fn answering(self, turn: &str) -> Self {
+        Self { answering: Some(turn.to_owned()), ..self }
+    }
+
     /// When the person sent it (seconds), if the platform says.
     #[must_use]
     pub fn sent_at(mut self, at: i64) -> Self {
         self.incoming.sent_at = Some(at);
         self
     }
+}
+
+/// Locks `m`, also after a panic elsewhere while it was held: what the driver and the adapters
+/// guard with a mutex (maps of rooms, interactions, lanes) stays usable.
+pub fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The transport-free half of the driver: turns, admin commands, the outbox.
@@ -183,7 +198,7 @@ impl Driver {
     }
 
     fn lock(&self) -> MutexGuard<'_, Bot<SqliteStore>> {
-        self.bot.lock().unwrap_or_else(PoisonError::into_inner)
+        locked(&self.bot)
     }
 
     /// Runs a message: an admin command, or a turn of the dialogue whose reply is kept in the

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use super::SharedBot;
+use super::{SharedBot, locked};
 use crate::content;
 use crate::i18n::Arg;
 use crate::reply::Reply;
@@ -37,7 +37,7 @@ pub fn try_reload(bot: &SharedBot, root: &Path) -> Outcome {
         );
         return Outcome::Refused { errors, diagnostics };
     };
-    let mut bot = bot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut bot = locked(bot);
     if bot.content().version == new.version {
         return Outcome::Unchanged;
     }

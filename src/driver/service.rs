@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -28,7 +28,7 @@ use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
 use tokio::sync::{Notify, mpsc, watch};
 use tracing::{debug, info, warn};
 
-use super::{Common, Driver, Message, Outgoing, Transport, now, reload};
+use super::{Common, Driver, Message, Outgoing, Transport, locked, now, reload};
 use crate::bot::Bot;
 use crate::reply::Reply;
 use crate::store::SqliteStore;
@@ -212,7 +212,31 @@ impl Stop {
     pub async fn wait(&mut self) {
         let _ = self.0.wait_for(|s| *s).await;
     }
+
+    /// Sleeps `d`, or less if the stop is asked meanwhile; whether it was.
+    pub async fn sleep(&mut self, d: Duration) -> bool {
+        tokio::select! {
+            () = tokio::time::sleep(d) => self.is_set(),
+            () = self.wait() => true,
+        }
+    }
 }
+
+/// What became of a submitted message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Submitted {
+    /// Its reply is queued.
+    Queued,
+    /// Nothing to answer (an event already handled).
+    Nothing,
+    /// A choice made on the buttons of a question already answered ([`Message::answering`]):
+    /// not taken, since its number would answer the current question.
+    Stale,
+}
+
+/// Conversations whose last turn is remembered for [`Submitted::Stale`] before the memory is
+/// emptied (then, as after a restart, any choice is taken as if typed).
+const MAX_TRACKED: usize = 10_000;
 
 type Job<T> = (Outgoing<T>, TaskGuard);
 
@@ -222,12 +246,14 @@ pub struct Service<T: Deliver> {
     transport: Arc<T>,
     lanes: Mutex<HashMap<String, mpsc::UnboundedSender<Job<T>>>>,
     tasks: Tasks,
+    /// Per conversation, the turn whose question is the one to answer.
+    last_turn: Mutex<HashMap<String, String>>,
 }
 
 impl<T: Deliver> Service<T> {
     #[must_use]
     pub fn new(driver: Driver, transport: Arc<T>) -> Self {
-        Self { driver, transport, lanes: Mutex::default(), tasks: Tasks::default() }
+        Self { driver, transport, lanes: Mutex::default(), tasks: Tasks::default(), last_turn: Mutex::default() }
     }
 
     #[must_use]
@@ -247,15 +273,30 @@ impl<T: Deliver> Service<T> {
     }
 
     /// Runs a message through the driver (committed at once) and queues its reply in the
-    /// conversation's lane. False when there was nothing to answer (an event already handled).
-    pub fn submit(self: &Arc<Self>, msg: &Message<T::Dest>) -> bool {
-        match self.driver.accept(&*self.transport, msg) {
-            Some(out) => {
-                self.send(out);
-                true
-            }
-            None => false,
+    /// conversation's lane, unless it is a choice made on an older question.
+    pub fn submit(self: &Arc<Self>, msg: &Message<T::Dest>) -> Submitted {
+        let key = msg.incoming.key();
+        let mut last = locked(&self.last_turn);
+        if msg.answering.as_ref().is_some_and(|t| last.get(&key).is_some_and(|l| l != t)) {
+            return Submitted::Stale;
         }
+        let Some(out) = self.driver.accept(&*self.transport, msg) else {
+            return Submitted::Nothing;
+        };
+        if last.len() > MAX_TRACKED && !last.contains_key(&key) {
+            last.clear();
+        }
+        last.insert(key, msg.incoming.event_id.clone().unwrap_or_default());
+        drop(last);
+        self.send(out);
+        Submitted::Queued
+    }
+
+    /// One of the bot's own messages (not a dialogue reply), in the bot's language.
+    #[must_use]
+    pub fn say(&self, id: &str) -> String {
+        let bot = locked(self.driver.bot());
+        bot.content().locales.msg(bot.lang(), id, &[])
     }
 
     /// Keeps `replies` for `dest` under `event` and queues them (a notice, an alert). False when
@@ -278,7 +319,7 @@ impl<T: Deliver> Service<T> {
     pub fn send(self: &Arc<Self>, out: Outgoing<T>) {
         let lane = T::lane(&out.env.dest);
         let job = (out, self.tasks.guard());
-        let mut lanes = self.lanes.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut lanes = locked(&self.lanes);
         let job = match lanes.get(&lane) {
             Some(tx) => match tx.send(job) {
                 Ok(()) => return,
@@ -311,7 +352,7 @@ impl<T: Deliver> Service<T> {
                 Ok(None) => return,
                 Err(_) => {
                     // Idle: the lane ends, unless a reply came in meanwhile (sent under this lock).
-                    let mut lanes = self.lanes.lock().unwrap_or_else(PoisonError::into_inner);
+                    let mut lanes = locked(&self.lanes);
                     match rx.try_recv() {
                         Ok(job) => job,
                         Err(_) => {
@@ -508,9 +549,7 @@ async fn purge_loop<T: Deliver>(service: Arc<Service<T>>) {
     loop {
         tick.tick().await;
         let bot = Arc::clone(service.driver.bot());
-        let done =
-            tokio::task::spawn_blocking(move || bot.lock().unwrap_or_else(PoisonError::into_inner).purge_idle(now()))
-                .await;
+        let done = tokio::task::spawn_blocking(move || locked(&bot).purge_idle(now())).await;
         match done {
             Ok(Ok(n)) if n > 0 => info!(n, "sessions inactives effacées"),
             Ok(Err(e)) => warn!(error = %e, "purge des sessions"),

@@ -20,29 +20,17 @@ use tracing::{debug, info, warn};
 
 use super::send::{self, Ack, Dest, Via};
 use super::{Discord, Svc};
-use crate::driver::{Message as Turn, Transport as _};
+use crate::driver::service::Submitted;
+use crate::driver::{Message as Turn, Transport as _, locked};
 use crate::render::discord::{self as layout};
 
 /// How long an interaction waits for its reply before being deferred.
 const ACK_WAIT: Duration = Duration::from_millis(1500);
-/// Conversations whose last turn is kept in memory before old ones are dropped.
-const MAX_TRACKED: usize = 10_000;
 /// The longest text `/question` accepts (Discord allows up to 6000).
 const QUESTION_MAX: u16 = 1000;
 
 /// serenity's event handler: every event goes to the service.
 pub(super) struct Handler(pub(super) Arc<Svc>);
-
-/// What became of a message.
-#[derive(PartialEq, Eq)]
-enum Outcome {
-    /// Its reply is queued.
-    Queued,
-    /// Nothing to answer (an event already handled).
-    Nothing,
-    /// A click on the buttons of a question already answered.
-    Stale,
-}
 
 impl Discord {
     fn allowed(&self, guild: Option<GuildId>) -> bool {
@@ -51,31 +39,6 @@ impl Discord {
 }
 
 impl Svc {
-    /// A message of the bot's own (not a dialogue reply), in the bot's language.
-    fn say(&self, id: &str) -> String {
-        let b = self.driver().bot().lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        b.content().locales.msg(b.lang(), id, &[])
-    }
-
-    /// Hands `msg` to the driver, unless it is a click (`clicked`: the turn of the question it
-    /// answers) on an older question; records the turn as the conversation's last.
-    fn turn(self: &Arc<Self>, msg: &Turn<Dest>, clicked: Option<&str>) -> Outcome {
-        let key = msg.incoming.key();
-        let mut last = self.transport().last_turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if clicked.is_some_and(|t| last.get(&key).is_some_and(|l| l != t)) {
-            return Outcome::Stale;
-        }
-        if !self.submit(msg) {
-            return Outcome::Nothing;
-        }
-        if last.len() > MAX_TRACKED && !last.contains_key(&key) {
-            // As after a restart: clicks on old buttons are taken as typed answers again.
-            last.clear();
-        }
-        last.insert(key, msg.incoming.event_id.clone().unwrap_or_default());
-        Outcome::Queued
-    }
-
     fn on_message(self: &Arc<Self>, msg: &Message) {
         // People's messages only: not bots (this one included), not joins, pins or calls.
         if msg.author.bot || !matches!(msg.kind, MessageType::Regular | MessageType::InlineReply) {
@@ -92,7 +55,7 @@ impl Svc {
         let msg = turn(msg.author.id, msg.channel_id, text, msg.id.get(), dest, msg.guild_id)
             .opening(open)
             .sent_at(msg.timestamp.unix_timestamp());
-        self.turn(&msg, None);
+        self.submit(&msg);
     }
 
     async fn on_command(self: &Arc<Self>, ctx: &Context, c: &CommandInteraction) {
@@ -120,7 +83,7 @@ impl Svc {
         let via = Via::Command { id: c.id.get(), token: c.token.clone() };
         let dest = Dest { channel: c.channel_id.get(), reply_to: None, via: Some(via) };
         let msg = turn(c.user.id, c.channel_id, text, c.id.get(), dest, c.guild_id).opening(open);
-        self.interaction(ctx, c.id, &c.token, &msg, None).await;
+        self.interaction(ctx, c.id, &c.token, &msg).await;
     }
 
     async fn on_component(self: &Arc<Self>, ctx: &Context, c: &ComponentInteraction) {
@@ -154,30 +117,23 @@ impl Svc {
         };
         let via = Via::Click { id: c.id.get(), token: c.token.clone(), label: chosen_label(c, n) };
         let dest = Dest { channel: c.channel_id.get(), reply_to: None, via: Some(via) };
-        let msg = turn(c.user.id, c.channel_id, n.to_string(), c.id.get(), dest, c.guild_id);
-        self.interaction(ctx, c.id, &c.token, &msg, Some(&clicked.turn)).await;
+        let msg = turn(c.user.id, c.channel_id, n.to_string(), c.id.get(), dest, c.guild_id).answering(&clicked.turn);
+        self.interaction(ctx, c.id, &c.token, &msg).await;
     }
 
     /// Runs an interaction's turn; its reply answers it (see `send`), or edits the deferral this
     /// sends when the reply has not started within [`ACK_WAIT`].
-    async fn interaction(
-        self: &Arc<Self>,
-        ctx: &Context,
-        id: InteractionId,
-        token: &str,
-        msg: &Turn<Dest>,
-        clicked: Option<&str>,
-    ) {
+    async fn interaction(self: &Arc<Self>, ctx: &Context, id: InteractionId, token: &str, msg: &Turn<Dest>) {
         let ack = Arc::new(tokio::sync::Mutex::new(Ack::Fresh));
-        let acks = || self.transport().acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let acks = || locked(&self.transport().acks);
         acks().insert(id.get(), Arc::clone(&ack));
-        let outcome = self.turn(msg, clicked);
-        if outcome != Outcome::Queued {
+        let outcome = self.submit(msg);
+        if outcome != Submitted::Queued {
             acks().remove(&id.get());
         }
-        let click = clicked.is_some();
+        let click = msg.answering.is_some();
         match outcome {
-            Outcome::Queued => {
+            Submitted::Queued => {
                 let (http, token) = (Arc::clone(&ctx.http), token.to_owned());
                 tokio::spawn(async move {
                     tokio::time::sleep(ACK_WAIT).await;
@@ -193,15 +149,15 @@ impl Svc {
                     }
                 });
             }
-            Outcome::Stale => {
+            Submitted::Stale => {
                 let text = self.say("discord-bouton-perime");
                 let notice = CreateInteractionResponse::Message(send::ephemeral(&text));
                 report(notice.execute(&ctx.http, (id, token)).await);
             }
-            Outcome::Nothing if click => {
+            Submitted::Nothing if click => {
                 report(CreateInteractionResponse::Acknowledge.execute(&ctx.http, (id, token)).await)
             }
-            Outcome::Nothing => {}
+            Submitted::Nothing => {}
         }
     }
 

@@ -46,10 +46,6 @@ pub struct Discord {
     registered: AtomicBool,
     /// Whether the replies kept from a previous run were queued (at the first READY).
     resent: AtomicBool,
-    /// Per conversation, the turn whose question is the one to answer: clicks on older buttons
-    /// are refused (they would answer the current question with an old choice's number).
-    /// In memory: after a restart any click is taken, as if typed.
-    last_turn: Mutex<HashMap<String, String>>,
     /// Interactions not answered yet, by id: whether they were deferred (see `handler`).
     acks: Mutex<HashMap<u64, Arc<tokio::sync::Mutex<send::Ack>>>>,
 }
@@ -96,7 +92,6 @@ pub async fn run(common: Common, config: Option<PathBuf>) -> anyhow::Result<()> 
         me: AtomicU64::new(0),
         registered: AtomicBool::new(false),
         resent: AtomicBool::new(false),
-        last_turn: Mutex::default(),
         acks: Mutex::default(),
     };
     service::serve(&common, setup, Arc::new(discord), |svc, mut stop| async move {

@@ -18,6 +18,7 @@ use serenity::builder::Builder as _;
 use tracing::debug;
 
 use super::Discord;
+use crate::driver::locked;
 use crate::driver::service::{Deliver, Failure};
 use crate::driver::{Outgoing, RenderCx, Transport};
 use crate::render::Block;
@@ -81,7 +82,7 @@ impl Deliver for Discord {
         let http = self.http.get().ok_or_else(|| Failure::transient("client Discord pas encore prêt"))?;
         let result = self.send(http, out).await;
         if let Some(via) = out.env.dest.via.as_ref().filter(|_| !matches!(result, Err(Failure::Transient { .. }))) {
-            self.acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&via.id());
+            locked(&self.acks).remove(&via.id());
         }
         result
     }
@@ -90,10 +91,7 @@ impl Deliver for Discord {
 impl Discord {
     async fn send(&self, http: &Http, out: &Outgoing<Self>) -> Result<(), Failure> {
         let (dest, body) = (&out.env.dest, &out.env.body);
-        let ack = dest
-            .via
-            .as_ref()
-            .and_then(|v| self.acks.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&v.id()).cloned());
+        let ack = dest.via.as_ref().and_then(|v| locked(&self.acks).get(&v.id()).cloned());
         // Held while the interaction is answered, so that its timer does not defer it meanwhile.
         let mut held = match ack {
             Some(a) => Some(a.lock_owned().await),

@@ -21,8 +21,8 @@ use tracing::{debug, info};
 
 use super::send::{Dest, Thread};
 use super::{Matrix, Svc};
-use crate::driver::service::{Failure, Policy, retry};
-use crate::driver::{Message, Transport as _};
+use crate::driver::service::{Failure, Policy, Submitted, retry};
+use crate::driver::{Message, Transport as _, locked};
 
 /// How long an undecryptable event is retried before the person is asked to resend it.
 const UTD_GRACE: Duration = Duration::from_secs(5);
@@ -77,7 +77,7 @@ impl Svc {
         let thread = thread.or_else(|| group.then(|| Thread::Reply(m.event_id.clone())));
         let (dest, room_id) = (Dest { room: room.room_id().to_owned(), thread }, room.room_id().as_str());
         let msg = Message::new(Matrix::NAME, m.sender.as_str(), room_id, body, Some(m.event_id.to_string()), dest);
-        if !self.submit(&msg.private(!group).sent_at(i64::from(m.origin_server_ts.as_secs()))) {
+        if self.submit(&msg.private(!group).sent_at(i64::from(m.origin_server_ts.as_secs()))) == Submitted::Nothing {
             debug!(salon = %room.room_id(), evenement = %m.event_id, "déjà traité");
         }
     }
@@ -106,7 +106,7 @@ impl Svc {
                 return;
             }
             {
-                let mut last = this.transport().utd_notices.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mut last = locked(&this.transport().utd_notices);
                 let now = Instant::now();
                 if last.get(room.room_id()).is_some_and(|t| now.duration_since(*t) < UTD_NOTICE_EVERY) {
                     return;

@@ -128,36 +128,20 @@ async fn own_display_name(client: &Client, wanted: Option<&str>) -> Option<Strin
 /// try again (network, server error), or give up (refused).
 pub(crate) fn failure(e: &matrix_sdk::Error) -> Failure {
     use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
-    let transient = |after| Failure::Transient { reason: e.to_string(), after };
-    match e.client_api_error_kind() {
-        Some(ErrorKind::LimitExceeded(data)) => match &data.retry_after {
-            Some(RetryAfter::Delay(d)) => transient(Some(*d)),
-            Some(RetryAfter::DateTime(t)) => {
-                transient(Some(t.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO)))
-            }
-            None => transient(None),
-        },
-        Some(
-            ErrorKind::UnknownToken(_)
-            | ErrorKind::MissingToken
-            | ErrorKind::UserDeactivated
-            | ErrorKind::Forbidden
-            | ErrorKind::NotFound
-            | ErrorKind::BadJson
-            | ErrorKind::NotJson
-            | ErrorKind::TooLarge
-            | ErrorKind::Unrecognized
-            | ErrorKind::GuestAccessForbidden
-            | ErrorKind::InvalidParam,
-        ) => Failure::permanent(e),
-        Some(_) => match e.as_client_api_error().map(|c| c.status_code.as_u16()) {
-            Some(s) if (400..500).contains(&s) && s != 429 => Failure::permanent(e),
-            _ => transient(None),
-        },
-        None => match e {
-            matrix_sdk::Error::Http(_) => transient(None),
-            _ => Failure::permanent(e),
-        },
+    if let Some(ErrorKind::LimitExceeded(data)) = e.client_api_error_kind() {
+        let after = match &data.retry_after {
+            Some(RetryAfter::Delay(d)) => Some(*d),
+            Some(RetryAfter::DateTime(t)) => Some(t.duration_since(std::time::SystemTime::now()).unwrap_or_default()),
+            None => None,
+        };
+        return Failure::Transient { reason: e.to_string(), after };
+    }
+    match e.as_client_api_error().map(|c| c.status_code.as_u16()) {
+        // Refused (a bad token, a forbidden room, a malformed request): trying again won't help.
+        Some(s) if (400..500).contains(&s) && s != 429 => Failure::permanent(e),
+        Some(_) => Failure::transient(e),
+        None if matches!(e, matrix_sdk::Error::Http(_)) => Failure::transient(e),
+        None => Failure::permanent(e),
     }
 }
 

@@ -17,21 +17,20 @@ use tracing::{debug, info, warn};
 use super::send::Dest;
 use super::{Matrix, Svc, failure};
 use crate::driver::service::{Failure, Policy, retry};
-use crate::driver::{Message, Transport as _};
+use crate::driver::{Message, Transport as _, locked};
 
 /// How long the bot keeps trying to join after an invite.
 const JOIN_FOR: Duration = Duration::from_secs(120);
 
 impl Svc {
     pub(super) fn on_invite(self: &Arc<Self>, room_id: OwnedRoomId) {
-        if !self.transport().inviting.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(room_id.clone())
-        {
+        if !locked(&self.transport().inviting).insert(room_id.clone()) {
             return;
         }
         let this = Arc::clone(self);
         self.tasks().spawn(async move {
             this.invite(&room_id).await;
-            this.transport().inviting.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&room_id);
+            locked(&this.transport().inviting).remove(&room_id);
         });
     }
 
@@ -58,7 +57,7 @@ impl Svc {
         }
         // Registered before joining: the sync showing the join may come before `join` returns.
         let (joined_tx, joined_rx) = tokio::sync::oneshot::channel();
-        let joins = || m.joins.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let joins = || locked(&m.joins);
         joins().insert(room_id.clone(), joined_tx);
         // The homeserver may answer 403/404 while it does not know the room yet: tried again too.
         let policy = Policy { max_delay: Duration::from_secs(30), total: Some(JOIN_FOR), times: None };

@@ -28,6 +28,7 @@ use matrix_sdk::sync::SyncResponse;
 use tracing::{debug, info, warn};
 
 use super::{Svc, failure};
+use crate::driver::locked;
 use crate::driver::service::{Failure, Policy, Stop};
 
 /// How long the homeserver holds a sync request when nothing happens.
@@ -80,38 +81,28 @@ pub(super) async fn run(svc: Arc<Svc>, token_file: PathBuf, mut stop: Stop) -> a
                 }
             }
             Err(e) => {
+                let failure = failure(&e);
+                if is_auth_error(&e) {
+                    bail!(
+                        "le serveur refuse la session du bot ({e}) : reconnectez-le en déplaçant session.json et store/ \
+                         du dossier de données (un nouvel appareil sera créé)"
+                    );
+                }
+                if !failure.is_transient() && token.is_some() && !started {
+                    // A token the server does not accept (a damaged file): start afresh, reading
+                    // the history without answering it.
+                    warn!("jeton de synchronisation refusé ({e}) : nouvelle synchronisation complète");
+                    (token, first) = (None, true);
+                    continue;
+                }
                 let next = delays.next().unwrap_or(Duration::from_secs(30));
-                let wait = match failure(&e) {
-                    Failure::Transient { after: Some(d), .. } => {
-                        warn!("limite de débit du serveur : nouvelle synchronisation dans {d:?}");
-                        d
-                    }
-                    Failure::Transient { after: None, .. } => {
-                        warn!("synchronisation impossible ({e}) : nouvel essai dans {next:?}");
-                        next
-                    }
-                    Failure::Permanent(_) => {
-                        if is_auth_error(&e) {
-                            bail!(
-                                "le serveur refuse la session du bot ({e}) : reconnectez-le en déplaçant session.json et store/ \
-                                 du dossier de données (un nouvel appareil sera créé)"
-                            );
-                        }
-                        if token.is_some() && !started {
-                            // A token the server does not accept (a damaged file): start afresh,
-                            // reading the history without answering it.
-                            warn!("jeton de synchronisation refusé ({e}) : nouvelle synchronisation complète");
-                            token = None;
-                            first = true;
-                            continue;
-                        }
-                        warn!("synchronisation refusée ({e}) : nouvel essai dans {next:?}");
-                        next
-                    }
+                let wait = match failure {
+                    Failure::Transient { after: Some(d), .. } => d,
+                    _ => next,
                 };
-                tokio::select! {
-                    () = tokio::time::sleep(wait) => {}
-                    () = stop.wait() => return Ok(()),
+                warn!("synchronisation impossible ({e}) : nouvel essai dans {wait:?}");
+                if stop.sleep(wait).await {
+                    return Ok(());
                 }
             }
         }
@@ -183,10 +174,7 @@ impl Svc {
             if update.timeline.limited && !look_only && !just_joined {
                 warn!(salon = %room_id, "synchronisation tronquée : des messages plus anciens ne seront pas lus");
             }
-            if just_joined
-                && let Some(tx) =
-                    self.transport().joins.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&room_id)
-            {
+            if just_joined && let Some(tx) = locked(&self.transport().joins).remove(&room_id) {
                 let _ = tx.send(());
             }
             let mut members_changed =
