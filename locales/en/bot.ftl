@@ -120,6 +120,7 @@ discord-serveur-refuse = I do not answer on this server. Write to me in a direct
 discord-commande-orienter = Find the support schemes for your project (or resume where you were)
 discord-commande-question = Ask a quick question, for example: who to contact at the DDTM?
 discord-option-texte = Your question
+discord-option-nom = text
 rechargement-ok = Content reloaded (version { $version }).
 rechargement-inchange = Nothing changed in the content.
 rechargement-refuse = Reload refused: { $nombre } error(s). The previous content is still served. { $diagnostics }

@@ -120,6 +120,7 @@ discord-serveur-refuse = Je ne réponds pas sur ce serveur. Écrivez-moi en mess
 discord-commande-orienter = Trouver les dispositifs d'appui pour votre projet (ou reprendre là où vous en étiez)
 discord-commande-question = Poser une question rapide, par exemple : qui contacter à la DDTM ?
 discord-option-texte = Votre question
+discord-option-nom = texte
 rechargement-ok = Contenu rechargé (version { $version }).
 rechargement-inchange = Rien n'a changé dans le contenu.
 rechargement-refuse = Rechargement refusé : { $nombre } erreur(s). Le contenu précédent reste en service. { $diagnostics }

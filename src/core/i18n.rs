@@ -178,6 +178,7 @@ pub const CODE_MESSAGES: &[&str] = &[
     "discord-commande-orienter",
     "discord-commande-question",
     "discord-option-texte",
+    "discord-option-nom",
     // Dates, lists, freshness, hors Manche (render/mod.rs, render/annotate.rs).
     "date-mois-annee",
     "date-de-mois-annee",

@@ -20,6 +20,7 @@ use tracing::{debug, info, warn};
 
 use super::send::{self, Ack, Dest, Via};
 use super::{Discord, Svc};
+use crate::dialogue::vocab::Groupe;
 use crate::driver::service::Submitted;
 use crate::driver::{Message as Turn, Transport as _, locked};
 use crate::render::discord::{self as layout};
@@ -64,20 +65,15 @@ impl Svc {
             report(c.create_response(&ctx.http, CreateInteractionResponse::Message(send::ephemeral(&text))).await);
             return;
         }
-        let text = match c.data.name.as_str() {
-            "orienter" => String::new(),
-            "question" => c
-                .data
-                .options
-                .iter()
-                .find(|o| o.name == "texte")
-                .and_then(|o| o.value.as_str())
-                .unwrap_or("")
-                .to_owned(),
-            other => {
-                debug!(command = other, "commande inconnue");
-                return;
-            }
+        let (content, name) = (self.driver().content(), crate::text::fold(&c.data.name));
+        let text = if content.vocab.list(Groupe::DiscordOrienter).contains(&name) {
+            String::new()
+        } else if content.vocab.list(Groupe::DiscordQuestion).contains(&name) {
+            // Its one option, whatever the option is called.
+            c.data.options.first().and_then(|o| o.value.as_str()).unwrap_or("").to_owned()
+        } else {
+            debug!(command = %name, "commande inconnue");
+            return;
         };
         let open = text.trim().is_empty();
         let via = Via::Command { id: c.id.get(), token: c.token.clone() };
@@ -161,14 +157,26 @@ impl Svc {
         }
     }
 
+    /// `/orienter` and `/question`, named by the vocabulary (the first word of each group).
     fn commands(&self) -> Vec<CreateCommand> {
+        let content = self.driver().content();
+        let name = |g| content.vocab.first(g).unwrap_or_default().to_owned();
+        // Discord wants option names in lower case, without spaces.
+        let option = crate::text::fold(&self.say("discord-option-nom")).replace(' ', "-");
         vec![
-            CreateCommand::new("orienter").description(short(&self.say("discord-commande-orienter"))),
-            CreateCommand::new("question").description(short(&self.say("discord-commande-question"))).add_option(
-                CreateCommandOption::new(CommandOptionType::String, "texte", short(&self.say("discord-option-texte")))
+            CreateCommand::new(name(Groupe::DiscordOrienter))
+                .description(short(&self.say("discord-commande-orienter"))),
+            CreateCommand::new(name(Groupe::DiscordQuestion))
+                .description(short(&self.say("discord-commande-question")))
+                .add_option(
+                    CreateCommandOption::new(
+                        CommandOptionType::String,
+                        option.chars().take(32).collect::<String>(),
+                        short(&self.say("discord-option-texte")),
+                    )
                     .required(true)
                     .max_length(QUESTION_MAX),
-            ),
+                ),
         ]
     }
 }
@@ -187,7 +195,7 @@ impl EventHandler for Handler {
         }
         if d.register_commands && !d.registered.swap(true, Ordering::SeqCst) {
             match Command::set_global_commands(&ctx.http, self.0.commands()).await {
-                Ok(c) => info!(n = c.len(), "commandes /orienter et /question enregistrées"),
+                Ok(c) => info!(n = c.len(), "commandes « / » enregistrées"),
                 Err(e) => {
                     warn!(error = %e, "enregistrement des commandes");
                     d.registered.store(false, Ordering::SeqCst);

@@ -60,11 +60,13 @@ pub enum Groupe {
     CommandeDemandes,
     CommandeStats,
     CommandeSansReponse,
+    DiscordOrienter,
+    DiscordQuestion,
 }
 
 impl Groupe {
     /// Every group with its name in the file, in the order of the shipped file.
-    pub const ALL: [(Self, &'static str); 46] = [
+    pub const ALL: [(Self, &'static str); 48] = [
         (Self::Oui, "oui"),
         (Self::Non, "non"),
         (Self::NeSaisPas, "ne-sais-pas"),
@@ -111,6 +113,8 @@ impl Groupe {
         (Self::CommandeDemandes, "commande-demandes"),
         (Self::CommandeStats, "commande-stats"),
         (Self::CommandeSansReponse, "commande-sans-reponse"),
+        (Self::DiscordOrienter, "discord-orienter"),
+        (Self::DiscordQuestion, "discord-question"),
     ];
 
     #[must_use]
@@ -123,7 +127,7 @@ impl Groupe {
         Self::ALL.iter().find(|(_, n)| *n == s).map(|(g, _)| *g)
     }
 
-    /// The groups naming an admin command (`!stats`): one word each, no space.
+    /// The groups naming a command (`!stats`, Discord's `/orienter`): one word each, no space.
     #[must_use]
     pub fn is_command(self) -> bool {
         matches!(
@@ -133,6 +137,8 @@ impl Groupe {
                 | Self::CommandeDemandes
                 | Self::CommandeStats
                 | Self::CommandeSansReponse
+                | Self::DiscordOrienter
+                | Self::DiscordQuestion
         )
     }
 
@@ -148,6 +154,7 @@ impl Groupe {
             Self::CommandeStats,
             Self::CommandeSansReponse,
         ],
+        &[Self::DiscordOrienter, Self::DiscordQuestion],
     ];
 }
 

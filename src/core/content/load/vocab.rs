@@ -49,14 +49,17 @@ impl Loader<'_> {
                     self.err(f, "V003", w.span(), "expression vide : retirez-la ou écrivez des mots");
                     continue;
                 }
-                if g.is_command() && !folded.chars().all(|c| c.is_alphanumeric() || c == '-') {
+                // Discord refuses command names longer than 32 characters.
+                if g.is_command()
+                    && (!folded.chars().all(|c| c.is_alphanumeric() || c == '-') || folded.chars().count() > 32)
+                {
                     self.err(
                         f,
                         "V006",
                         w.span(),
                         format!(
-                            "« {} » ne peut pas être tapé après « ! » : une commande est un seul mot \
-                             (lettres, chiffres, tirets), sans espace",
+                            "« {} » ne peut pas servir de commande : une commande est un seul mot \
+                             (lettres, chiffres, tirets, 32 au plus), sans espace",
                             w.get_ref()
                         ),
                     );
