@@ -288,8 +288,9 @@ impl<S: Store> Bot<S> {
     }
 
     /// Records an event answered outside a dialogue turn (an admin command, a notice) with the
-    /// reply `pack` makes of `replies`, kept until delivered, both in one transaction. `None`
-    /// when the event was already recorded (nothing to send).
+    /// reply `pack` makes of `replies`, kept until delivered, both in one transaction, under
+    /// `user` (the person it goes to, so that « oublie-moi » erases it too; empty: nobody's).
+    /// `None` when the event was already recorded (nothing to send).
     ///
     /// # Errors
     /// When the store fails.
@@ -297,6 +298,7 @@ impl<S: Store> Bot<S> {
         &mut self,
         event_id: &str,
         key: &str,
+        user: &str,
         replies: &[Reply],
         pack: Pack<'_>,
         now: i64,
@@ -306,8 +308,8 @@ impl<S: Store> Bot<S> {
         }
         let payload = pack(&self.blocks(replies));
         let done = self.store.commit(&Commit {
-            event: Some((event_id, "")),
-            reply: Some((key, "", &payload)),
+            event: Some((event_id, user)),
+            reply: Some((key, user, &payload)),
             at: now,
             ..Commit::default()
         })?;

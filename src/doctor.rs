@@ -120,7 +120,7 @@ pub fn run(opts: &Options, out: &mut dyn FnMut(&Ligne)) -> usize {
             say(base(db));
         }
     }
-    say(smtp());
+    say(smtp(opts.config.as_deref()));
     failures
 }
 
@@ -279,25 +279,34 @@ fn secret_file(what: &str, file: &Path) -> Ligne {
     }
 }
 
-/// `AIGUILLEUR_SMTP_URL`, when set: the server answers as an SMTP server (greeting, `EHLO`).
-fn smtp() -> Ligne {
-    let Some(url) = env("AIGUILLEUR_SMTP_URL") else {
-        return Ligne::info("SMTP : non configuré (AIGUILLEUR_SMTP_URL absente), demandes non envoyées par courriel");
+/// The SMTP server the services would use (`AIGUILLEUR_SMTP_URL`, else `smtp_url` in the file's
+/// `[saisine]`), when there is one: it answers as an SMTP server (greeting, `EHLO`).
+fn smtp(config: Option<&Path>) -> Ligne {
+    let from_file = || {
+        let file = crate::config::read_toml::<crate::saisine::FileSection>(config).ok()?;
+        Some((file.saisine.smtp_url?, "smtp_url de [saisine]"))
+    };
+    let Some((url, whence)) = env("AIGUILLEUR_SMTP_URL").map(|u| (u, "AIGUILLEUR_SMTP_URL")).or_else(from_file) else {
+        return Ligne::info(
+            "SMTP : non configuré (ni AIGUILLEUR_SMTP_URL, ni smtp_url dans [saisine]), demandes non envoyées par courriel",
+        );
     };
     let target = match SmtpUrl::parse(&url) {
         Ok(t) => t,
         Err(e) => {
             return Ligne::echec(
-                format!("SMTP : AIGUILLEUR_SMTP_URL invalide ({e})"),
+                format!("SMTP : {whence} invalide ({e})"),
                 "écrivez smtp://hôte:port ou smtps://hôte:port",
             );
         }
     };
     let shown = target.to_string();
-    let fix = "vérifiez l'hôte et le port d'AIGUILLEUR_SMTP_URL, le pare-feu, et que le serveur accepte les connexions de cette machine";
+    let fix = format!(
+        "vérifiez l'hôte et le port ({whence}), le pare-feu, et que le serveur accepte les connexions de cette machine"
+    );
     let tcp = match connect(&target.host, target.port) {
         Ok(s) => s,
-        Err(e) => return Ligne::echec(format!("SMTP {shown} injoignable : {e}"), fix),
+        Err(e) => return Ligne::echec(format!("SMTP {shown} injoignable : {e}"), &fix),
     };
     let answer = if target.tls { smtps(tcp, &target.host) } else { greet(tcp) };
     match answer {

@@ -462,7 +462,7 @@ fn serve<F: std::future::Future<Output = anyhow::Result<()>>>(
 ) -> anyhow::Result<ExitCode> {
     let content = usable(loaded)?;
     let guichet = aiguilleur::render::guichet_email(&content).unwrap_or_default().to_owned();
-    let file: SaisineFile = aiguilleur::config::read_toml(config)?;
+    let file: saisine::FileSection = aiguilleur::config::read_toml(config)?;
     let common = driver::Common {
         saisine: saisine::Reglages::read(&file.saisine, &guichet)?,
         content,
@@ -473,14 +473,6 @@ fn serve<F: std::future::Future<Output = anyhow::Result<()>>>(
     };
     tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(run(common))?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The `[saisine]` section of the configuration file (the transports read theirs).
-#[cfg(feature = "service")]
-#[derive(Default, serde::Deserialize)]
-struct SaisineFile {
-    #[serde(default)]
-    saisine: saisine::Section,
 }
 
 /// The content, or the diagnostics and an error when it does not validate.

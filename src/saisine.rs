@@ -53,6 +53,14 @@ pub struct Courriel {
     pub html: String,
 }
 
+/// The configuration file as the email consumer reads it: its `[saisine]` section only (the
+/// transports read theirs).
+#[derive(Debug, Default, Deserialize)]
+pub struct FileSection {
+    #[serde(default)]
+    pub saisine: Section,
+}
+
 /// The `[saisine]` section of `aiguilleur.toml`; the environment variables win.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -166,6 +166,17 @@ impl<D> Message<D> {
     }
 }
 
+/// What a reply pushed outside a turn is recorded under ([`Driver::push`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Pushed<'a> {
+    /// The event it answers (an admin command's, `alerte:…`, `indechiffrable:…`): pushed once.
+    pub event: &'a str,
+    /// The conversation's session key.
+    pub key: &'a str,
+    /// The person it goes to, so that « oublie-moi » erases it (empty: nobody's).
+    pub user: &'a str,
+}
+
 /// Locks `m`, also after a panic elsewhere while it was held: what the driver and the adapters
 /// guard with a mutex (maps of rooms, interactions, lanes) stays usable.
 pub fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -260,7 +271,13 @@ impl Driver {
         let replies = if admin { admin::run(self, parsed) } else { vec![Reply::say("admin-refus")] };
         tracing::info!(transport = T::NAME, commande = %parsed.name, admin, "commande d'administration");
         match &inc.event_id {
-            Some(event) => match self.push(t, msg.dest.clone(), event, &inc.key(), &replies, inc.now) {
+            Some(event) => match self.push(
+                t,
+                msg.dest.clone(),
+                Pushed { event, key: &inc.key(), user: &inc.user },
+                &replies,
+                inc.now,
+            ) {
                 Ok(out) => out,
                 Err(e) => Some(self.internal_error(t, msg, &e)),
             },
@@ -269,7 +286,8 @@ impl Driver {
     }
 
     /// Keeps `replies` for `dest` in the outbox, recorded under `event` (an admin command, a
-    /// notice, an alert): pushed again with the same event, they are not kept twice (`None`).
+    /// notice, an alert) for `user` (erased with them by « oublie-moi »): pushed again with the
+    /// same event, they are not kept twice (`None`).
     /// They go out once the caller queues them ([`service::Service::push`] does both).
     ///
     /// # Errors
@@ -278,17 +296,17 @@ impl Driver {
         &self,
         t: &T,
         dest: T::Dest,
-        event: &str,
-        key: &str,
+        to: Pushed<'_>,
         replies: &[Reply],
         now: i64,
     ) -> Result<Option<Outgoing<T>>, StoreError> {
+        let Pushed { event, key, user } = to;
         let mut bot = self.lock();
         let (content, lang) = (Arc::clone(bot.content()), bot.lang().to_owned());
         let cx = RenderCx { content: &content, lang: &lang, user: "", turn: event };
         let made = RefCell::new(None);
         let pack = |blocks: &[Block]| pack_into(t, &dest, blocks, &cx, &made);
-        let kept = bot.record_durable(event, key, replies, &pack, now)?;
+        let kept = bot.record_durable(event, key, user, replies, &pack, now)?;
         Ok(kept.zip(made.into_inner()).map(|(k, env)| kept_as(k.id, env)))
     }
 

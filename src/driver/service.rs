@@ -28,7 +28,7 @@ use backon::{BackoffBuilder, ExponentialBuilder, Retryable};
 use tokio::sync::{Notify, mpsc, watch};
 use tracing::{debug, info, warn};
 
-use super::{Common, Driver, Message, Outgoing, Transport, locked, now, reload};
+use super::{Common, Driver, Message, Outgoing, Pushed, Transport, locked, now, reload};
 use crate::bot::Bot;
 use crate::reply::Reply;
 use crate::store::SqliteStore;
@@ -301,8 +301,8 @@ impl<T: Deliver> Service<T> {
 
     /// Keeps `replies` for `dest` under `event` and queues them (a notice, an alert). False when
     /// that event was already pushed.
-    pub fn push(self: &Arc<Self>, dest: T::Dest, event: &str, key: &str, replies: &[Reply]) -> bool {
-        match self.driver.push(&*self.transport, dest, event, key, replies, now()) {
+    pub fn push(self: &Arc<Self>, dest: T::Dest, event: &str, key: &str, user: &str, replies: &[Reply]) -> bool {
+        match self.driver.push(&*self.transport, dest, Pushed { event, key, user }, replies, now()) {
             Ok(Some(out)) => {
                 self.send(out);
                 true
@@ -443,7 +443,7 @@ impl<T: Deliver> Service<T> {
                     continue;
                 };
                 let event = format!("alerte:{}:{}", sub.key, content.version);
-                if self.push(dest, &event, &sub.key, &replies) {
+                if self.push(dest, &event, &sub.key, &sub.user, &replies) {
                     sent += 1;
                 }
             }
@@ -456,6 +456,16 @@ impl<T: Deliver> Service<T> {
         }
         if sent > 0 {
             info!(transport = T::NAME, alertes = sent, version = %content.version, "alertes envoyées");
+        }
+        // The catalogue snapshots no subscription compares with any more (every transport's
+        // subscriptions: they may share the base) go.
+        let mut bot = self.driver.lock();
+        let store = bot.store_mut();
+        let mut keep: Vec<String> = store.subscriptions()?.iter().map(|s| alerts::snapshot_name(&s.baseline)).collect();
+        keep.push(alerts::snapshot_name(&content.version));
+        let pruned = store.prune_meta(&alerts::snapshot_name(""), &keep)?;
+        if pruned > 0 {
+            debug!(transport = T::NAME, photos = pruned, "photos du catalogue devenues inutiles effacées");
         }
         Ok(sent)
     }

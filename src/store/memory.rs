@@ -195,6 +195,12 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn prune_meta(&mut self, prefix: &str, keep: &[String]) -> Result<usize, StoreError> {
+        let before = self.meta.len();
+        self.meta.retain(|name, _| !name.starts_with(prefix) || keep.contains(name));
+        Ok(before - self.meta.len())
+    }
+
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
         self.unanswered.retain(|(_, q)| q.at >= before);
         let n = self.sessions.len();

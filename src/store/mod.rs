@@ -299,6 +299,12 @@ pub trait Store: Send {
     /// When the store cannot be written.
     fn set_meta(&mut self, name: &str, value: &str) -> Result<(), StoreError>;
 
+    /// Deletes the values whose name starts with `prefix`, but those in `keep`; how many went.
+    ///
+    /// # Errors
+    /// When the store cannot be written.
+    fn prune_meta(&mut self, prefix: &str, keep: &[String]) -> Result<usize, StoreError>;
+
     /// Deletes sessions idle since before `before` (seconds), replies kept since then and
     /// questions without an answer asked before then; returns how many sessions went.
     ///
@@ -469,6 +475,13 @@ pub(crate) mod suite {
         store.set_meta("annonce", "v1").unwrap();
         store.set_meta("annonce", "v2").unwrap();
         assert_eq!(store.meta("annonce").unwrap().as_deref(), Some("v2"));
+        for v in ["v1", "v2", "v3"] {
+            store.set_meta(&format!("catalogue:{v}"), v).unwrap();
+        }
+        assert_eq!(store.prune_meta("catalogue:", &["catalogue:v2".into()]).unwrap(), 2);
+        assert_eq!(store.meta("catalogue:v1").unwrap(), None);
+        assert_eq!(store.meta("catalogue:v2").unwrap().as_deref(), Some("v2"));
+        assert_eq!(store.meta("annonce").unwrap().as_deref(), Some("v2"), "other values stay");
     }
 
     /// Replies kept until delivered: by transport, in order, erased with their person.

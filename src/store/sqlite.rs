@@ -377,6 +377,19 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn prune_meta(&mut self, prefix: &str, keep: &[String]) -> Result<usize, StoreError> {
+        let names: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT name FROM meta")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut gone = 0;
+        for name in names.iter().filter(|n| n.starts_with(prefix) && !keep.contains(n)) {
+            gone += self.conn.prepare_cached("DELETE FROM meta WHERE name = ?1")?.execute(params![name])?;
+        }
+        Ok(gone)
+    }
+
     fn purge_idle(&mut self, before: i64) -> Result<usize, StoreError> {
         let tx = self.conn.transaction()?;
         let n = tx.execute("DELETE FROM sessions WHERE updated < ?1", params![before])?;

@@ -2,6 +2,7 @@
 
 use aiguilleur::dialogue::{self, Session, Value};
 use aiguilleur::reply::Reply;
+use aiguilleur::store::Store as _;
 
 use crate::support;
 
@@ -206,7 +207,15 @@ fn durable_replies_survive_until_delivered_and_go_with_an_erasure() {
     assert!(done.payload.contains("j'ai tout effacé"), "{}", done.payload);
     // An event answered outside a turn (a notice) is kept the same way, and only once.
     let notice = [Reply::say("message-indechiffrable")];
-    let n = bot.record_durable("indechiffrable:$5", "matrix:!salon:", &notice, &pack, 120).unwrap().unwrap();
-    assert!(bot.record_durable("indechiffrable:$5", "matrix:!salon:", &notice, &pack, 121).unwrap().is_none());
+    let n = bot.record_durable("indechiffrable:$5", "matrix:!salon:", "", &notice, &pack, 120).unwrap().unwrap();
+    assert!(bot.record_durable("indechiffrable:$5", "matrix:!salon:", "", &notice, &pack, 121).unwrap().is_none());
+    assert_eq!(bot.pending("matrix").unwrap(), vec![done.clone(), n.clone()]);
+    // One kept for a person (an alert not sent yet) goes with « oublie-moi », event included.
+    let alert = [Reply::say("alerte-fin")];
+    let key = "matrix:!salon:@elu:exemple.fr";
+    bot.record_durable("alerte:v2", key, "@elu:exemple.fr", &alert, &pack, 130).unwrap().unwrap();
+    assert_eq!(bot.pending("matrix").unwrap().len(), 3);
+    assert_eq!(bot.store_mut().forget_user("@elu:exemple.fr").unwrap(), 0);
     assert_eq!(bot.pending("matrix").unwrap(), vec![done, n]);
+    assert!(!bot.store_mut().is_handled("alerte:v2").unwrap(), "the event naming the person is erased too");
 }

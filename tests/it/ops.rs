@@ -426,6 +426,8 @@ mod doctor {
         allowed: Option<&'static str>,
         env: Vec<(&'static str, String)>,
         content: Option<PathBuf>,
+        /// `smtp_url` of the file's `[saisine]`, the environment variable then unset.
+        saisine: Option<String>,
     }
 
     impl Setup {
@@ -446,7 +448,12 @@ mod doctor {
                     case.allowed.unwrap_or("[\"agent.tchap.gouv.fr\"]"),
                     d.join("discord-token").display(),
                     d.join("discord.sqlite").display(),
-                ),
+                ) + case
+                    .saisine
+                    .as_ref()
+                    .map(|u| format!("\n[saisine]\nsmtp_url = \"{u}\"\n"))
+                    .unwrap_or_default()
+                    .as_str(),
             )
             .unwrap();
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_aiguilleur"));
@@ -467,6 +474,9 @@ mod doctor {
                 cmd.env_remove(var);
             }
             cmd.env("HOME", d).env("DISCORD_API_BASE", &self.discord).env("AIGUILLEUR_SMTP_URL", &self.smtp);
+            if case.saisine.is_some() {
+                cmd.env_remove("AIGUILLEUR_SMTP_URL");
+            }
             for (k, v) in &case.env {
                 cmd.env(k, v);
             }
@@ -638,6 +648,13 @@ mod doctor {
         let no_smtp =
             Case { env: vec![("AIGUILLEUR_SMTP_URL", format!("smtp://127.0.0.1:{}", free_port()))], ..ok.clone() };
         setup.expect("SMTP down", &no_smtp, &["injoignable"]);
+        // The same server, or a dead one, named by the file's [saisine] rather than the variable.
+        let in_file = Case { saisine: Some(format!("smtp://127.0.0.1:{}", smtp.port)), ..ok.clone() };
+        let out = setup.expect("SMTP from the file", &in_file, &[]);
+        assert!(out.contains(&format!("✔ SMTP smtp://127.0.0.1:{} répond (220 ", smtp.port)), "{out}");
+        let dead_in_file = Case { saisine: Some(format!("smtp://127.0.0.1:{}", free_port())), ..ok.clone() };
+        let out = setup.expect("SMTP from the file, down", &dead_in_file, &["injoignable"]);
+        assert!(out.contains("smtp_url de [saisine]"), "{out}");
         let certs = tempfile::tempdir().unwrap();
         let (ca, cert, key) = certificates(certs.path());
         let smtps = SmtpServer::start_tls(&cert, &key);

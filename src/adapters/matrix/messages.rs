@@ -119,7 +119,7 @@ impl Svc {
             let notice = [crate::reply::Reply::say("message-indechiffrable")];
             let key = format!("matrix:{}:{sender}", room.room_id());
             let dest = Dest { room: room.room_id().to_owned(), thread: None };
-            if this.push(dest, &format!("indechiffrable:{id}"), &key, &notice) {
+            if this.push(dest, &format!("indechiffrable:{id}"), &key, &sender, &notice) {
                 info!(salon = %room.room_id(), "message indéchiffrable : demande de renvoi");
             }
         });
