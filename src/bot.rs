@@ -3,7 +3,7 @@
 //! Adapters build an [`Incoming`] from their platform's event and render the replies. The bot
 //! owns the store and the current content; a reload swaps the content only when it validated.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use crate::content::Content;
 use crate::dialogue::model::Label;
@@ -11,7 +11,24 @@ use crate::dialogue::{self, Session};
 use crate::render::Block;
 use crate::reply::{ChoiceView, Reply};
 use crate::saisine::Saisine;
-use crate::store::{Commit, NewDemande, Pending, Store, StoreError};
+use crate::store::{Commit, NewDemande, Pending, SqliteStore, Store, StoreError};
+
+/// The bot shared by a transport's tasks. A turn takes microseconds: a plain mutex is enough.
+pub type SharedBot = Arc<Mutex<Bot<SqliteStore>>>;
+
+/// Seconds since the Unix epoch.
+#[must_use]
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Locks `m`, also after a panic elsewhere while it was held: what the driver and the adapters
+/// guard with a mutex (maps of rooms, interactions, lanes) stays usable.
+pub fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Messages longer than this are answered with a short notice and not processed.
 pub const MAX_MESSAGE_BYTES: usize = 4000;

@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::content::source::Source;
+use aiguilleur_core::content::source::Source;
 
 /// The content folder on disk (holding `dialogues/`, `locales/`, `data/`).
 #[derive(Debug, Clone)]

@@ -23,8 +23,8 @@ use anyhow::{Context as _, bail};
 use backon::BackoffBuilder as _;
 use serde::{Deserialize, Serialize};
 
+use crate::bot::{SharedBot, locked};
 use crate::config::Secret;
-use crate::driver::{SharedBot, locked};
 use crate::store::{Issue, Pending, Store as _};
 
 /// The outbox kind of demand emails.
@@ -444,14 +444,14 @@ fn pass(bot: &SharedBot, mailer: &Mailer) -> Duration {
     };
     let mut next = Duration::from_secs(3600);
     for row in rows {
-        let now = crate::driver::now();
+        let now = crate::bot::now();
         if row.next_at > now {
             next = next.min(Duration::from_secs((row.next_at - now).unsigned_abs()));
             continue;
         }
         let issue = attempt(mailer, &row);
         let reference = row.key.strip_prefix("email:").unwrap_or(&row.key).to_owned();
-        let now = crate::driver::now();
+        let now = crate::bot::now();
         let recorded = match &issue {
             Ok(()) => {
                 tracing::info!(reference, "demande envoyée");

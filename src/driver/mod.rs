@@ -49,19 +49,17 @@ pub mod service;
 
 use std::cell::RefCell;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::bot::{Bot, Incoming};
+pub use crate::bot::{SharedBot, locked, now};
 use crate::content::Content;
 use crate::render::Block;
 use crate::reply::Reply;
 use crate::store::{SqliteStore, Store as _, StoreError};
-
-/// The bot shared by a transport's tasks. A turn takes microseconds: a plain mutex is enough.
-pub type SharedBot = Arc<Mutex<Bot<SqliteStore>>>;
 
 /// A platform, as the driver sees it: where replies go and how they are laid out.
 pub trait Transport: Send + Sync + 'static {
@@ -175,12 +173,6 @@ pub struct Pushed<'a> {
     pub key: &'a str,
     /// The person it goes to, so that « oublie-moi » erases it (empty: nobody's).
     pub user: &'a str,
-}
-
-/// Locks `m`, also after a panic elsewhere while it was held: what the driver and the adapters
-/// guard with a mutex (maps of rooms, interactions, lanes) stays usable.
-pub fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The transport-free half of the driver: turns, admin commands, the outbox.
@@ -402,14 +394,6 @@ fn idempotency_key() -> String {
     use std::hash::BuildHasher;
     let h = std::collections::hash_map::RandomState::new().hash_one(std::time::SystemTime::now());
     format!("{h:016x}")
-}
-
-/// Seconds since the Unix epoch.
-#[must_use]
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// Where the bot keeps its files: `AIGUILLEUR_DATA_DIR`, else `$XDG_DATA_HOME/aiguilleur`, else
