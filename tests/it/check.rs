@@ -145,6 +145,8 @@ agent!(tab_in_fluent, "tabulation-fluent", errors = 1, warnings = 0);
 agent!(empty_contact_is_no_contact, "contact-vide", errors = 1, warnings = 0);
 agent!(unknown_fluent_variable, "variable-fluent-inconnue", errors = 1, warnings = 0);
 agent!(admin_command_in_two_words, "commande-en-deux-mots", errors = 1, warnings = 0);
+agent!(a_role_results_need_is_missing, "role-etape-oublie", errors = 1, warnings = 0);
+agent!(a_role_the_demand_needs_is_missing, "role-contact-oublie", errors = 1, warnings = 0);
 
 #[test]
 fn every_fixture_is_tested() {

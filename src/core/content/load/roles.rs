@@ -67,48 +67,32 @@ impl Loader<'_> {
             return None;
         }
         let sends = nodes.iter().any(|n| matches!(n.action, Some(Action::DemandeApercu | Action::DemandeEnvoi)));
-        if sends {
-            let missing: Vec<&str> = Role::REQUIRED_FOR_REQUEST
-                .iter()
-                .filter(|r| roles.slot(**r).is_none() && !declared.contains(*r))
-                .map(|r| r.name())
-                .collect();
-            if !missing.is_empty() {
-                let at = head.roles.as_ref().map_or_else(|| head.id.span(), toml::Spanned::span);
-                self.err(
-                    f,
-                    "D022",
-                    at,
-                    format!(
-                        "rôle(s) non déclaré(s) dans [dialogue.roles] : {} ; ce dialogue transmet une demande, qui \
-                         s'appuie sur ces réponses",
-                        missing.join(", ")
-                    ),
-                );
-                ok = false;
-            }
-        }
         let shows_results = nodes.iter().any(|n| n.action == Some(Action::Resultats));
         let is_main = head.id.get_ref() == crate::content::MAIN_DIALOGUE;
-        if shows_results || is_main {
-            let missing: Vec<&str> = Role::REQUIRED_FOR_RESULTS
+        let example = "par exemple : themes = \"theme\" (le nom de la case que remplit la question)";
+        // What the dialogue does, the roles that needs, why, and a hint.
+        let needs = [
+            (sends, Role::REQUIRED_FOR_REQUEST, "transmet une demande, qui s'appuie", None),
+            (
+                shows_results || is_main,
+                Role::REQUIRED_FOR_RESULTS,
+                "montre des résultats, qui s'appuient",
+                Some(example),
+            ),
+        ];
+        for (needed, required, why, help) in needs {
+            let missing: Vec<&str> = required
                 .iter()
-                .filter(|r| roles.slot(**r).is_none() && !declared.contains(*r))
+                .filter(|r| needed && roles.slot(**r).is_none() && !declared.contains(*r))
                 .map(|r| r.name())
                 .collect();
             if !missing.is_empty() {
                 let at = head.roles.as_ref().map_or_else(|| head.id.span(), toml::Spanned::span);
-                self.err(
-                    f,
-                    "D022",
-                    at,
-                    format!(
-                        "rôle(s) non déclaré(s) dans [dialogue.roles] : {} ; ce dialogue montre des résultats, \
-                         qui s'appuient sur ces réponses",
-                        missing.join(", ")
-                    ),
-                )
-                .help = Some("par exemple : themes = \"theme\" (le nom de la case que remplit la question)".into());
+                let message = format!(
+                    "rôle(s) non déclaré(s) dans [dialogue.roles] : {} ; ce dialogue {why} sur ces réponses",
+                    missing.join(", ")
+                );
+                self.err(f, "D022", at, message).help = help.map(Into::into);
                 ok = false;
             }
         }
