@@ -38,15 +38,7 @@ impl<'a> Turn<'a> {
         }
         let question = super::followup::looks_like_question(self.content, folded);
         if question && self.quick(input, Strength::Question) {
-            self.out.push(Reply::say("question-reprise"));
-            if quiet {
-                // A first message that asks may also say who asks and about what: kept.
-                let filled = self.extract(folded, usize::MAX);
-                self.say_understood(filled, None, 1);
-                self.skip_known();
-            } else {
-                self.ask_current();
-            }
+            self.resume_after_question(folded, quiet);
             return true;
         }
         if let Some(p) = self.s.pending.clone() {
@@ -75,14 +67,7 @@ impl<'a> Turn<'a> {
                 // A question the catalogue cannot answer: say so, then ask again (a first
                 // message may also say something of the project: it is kept).
                 self.out.push(Reply::say("question-rien"));
-                self.out.push(Reply::say("question-reprise"));
-                if quiet {
-                    let filled = self.extract(folded, usize::MAX);
-                    self.say_understood(filled, None, 1);
-                    self.skip_known();
-                } else {
-                    self.ask_current();
-                }
+                self.resume_after_question(folded, quiet);
                 true
             }
             None => {
@@ -113,6 +98,20 @@ impl<'a> Turn<'a> {
 
     /// A pending sub-question. `Some(true)`: handled. `Some(false)`: not about it, go on with the
     /// node. `None`: not understood.
+    /// After a question put during the dialogue: says the dialogue resumes, then asks the
+    /// current question again; a first message (`quiet`) that asks may also say who asks and
+    /// about what, which is kept before the next question.
+    fn resume_after_question(&mut self, folded: &str, quiet: bool) {
+        self.out.push(Reply::say("question-reprise"));
+        if quiet {
+            let filled = self.extract(folded, usize::MAX);
+            self.say_understood(filled, None, 1);
+            self.skip_known();
+        } else {
+            self.ask_current();
+        }
+    }
+
     fn pending(&mut self, p: &Pending, node: &'a Node, index: usize, input: &str, folded: &str) -> Option<bool> {
         let v = &self.content.vocab;
         match p {

@@ -49,16 +49,11 @@ impl Loader<'_> {
         }
         let reference = ids_by_lang.get(REFERENCE).cloned().unwrap_or_default();
         if reference.is_empty() {
-            self.diags.push(Diagnostic {
-                severity: crate::content::Severity::Error,
-                code: "F000",
-                path: PathBuf::from(format!("locales/{REFERENCE}")),
-                line: 1,
-                col: 1,
-                message: "aucun message en français : la langue de référence est obligatoire".into(),
-                excerpt: None,
-                help: None,
-            });
+            self.diags.push(reference_error(
+                "F000",
+                "aucun message en français : la langue de référence est obligatoire".into(),
+                None,
+            ));
         }
         let known: Vec<&str> = reference.keys().map(String::as_str).collect();
         for (id, f, span) in uses {
@@ -72,16 +67,11 @@ impl Loader<'_> {
         }
         for id in CODE_MESSAGES {
             if !reference.is_empty() && !reference.contains_key(*id) {
-                self.diags.push(Diagnostic {
-                    severity: crate::content::Severity::Error,
-                    code: "F002",
-                    path: PathBuf::from(format!("locales/{REFERENCE}")),
-                    line: 1,
-                    col: 1,
-                    message: format!("message « {id} » absent : le programme l'utilise"),
-                    excerpt: None,
-                    help: did_you_mean(id, known.iter().copied()),
-                });
+                self.diags.push(reference_error(
+                    "F002",
+                    format!("message « {id} » absent : le programme l'utilise"),
+                    did_you_mean(id, known.iter().copied()),
+                ));
             }
         }
         for (lang, ids) in &ids_by_lang {
@@ -233,4 +223,18 @@ pub(super) fn find_key(text: &str, within: Range<usize>, key: &str) -> Range<usi
     text.get(within.clone())
         .and_then(|t| t.find(key))
         .map_or(within.start..within.start + 1, |p| within.start + p..within.start + p + key.len())
+}
+
+/// An error about the reference language's folder as a whole (no line to show).
+fn reference_error(code: &'static str, message: String, help: Option<String>) -> Diagnostic {
+    Diagnostic {
+        severity: crate::content::Severity::Error,
+        code,
+        path: PathBuf::from(format!("locales/{REFERENCE}")),
+        line: 1,
+        col: 1,
+        message,
+        excerpt: None,
+        help,
+    }
 }
