@@ -1,12 +1,13 @@
 //! aiguilleur: a bot that tells elected officials of the Manche which door to knock on.
 //!
-//! The core ([`dialogue`], [`catalogue`], [`content`], [`render`], [`i18n`], [`reply`], [`text`])
+//! The core ([`dialogue`], [`catalogue`], [`content`], [`render`], [`inbound`], [`i18n`], [`reply`],
+//! [`text`])
 //! is the sans-IO crate `aiguilleur-core` (`src/core/`), re-exported here under the same names;
 //! [`content::load`] reads it from disk. [`bot`] ties it to a [`store`]; the [`driver`] does what
 //! every transport shares, and [`adapters`] translate each platform. See `README.md` and
 //! `dialogues/LISEZMOI.md`.
 
-pub use aiguilleur_core::{catalogue, dialogue, i18n, render, reply, text};
+pub use aiguilleur_core::{catalogue, dialogue, i18n, inbound, render, reply, text};
 
 pub mod adapters;
 pub mod alerts;

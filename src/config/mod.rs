@@ -107,12 +107,18 @@ pub fn owner_only_dir(dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(dir.to_path_buf())
 }
 
-/// Writes `contents` to `file`, created readable by its owner only.
+/// Writes `contents` to `file`, readable by its owner only, whole or not at all: written to a
+/// temporary file beside it, then renamed over it, so that the bot killed mid-write never leaves
+/// half a session, key or sync token (not synced to disk: the sync token is written at every
+/// sync, and a power cut is not what this guards against).
 ///
 /// # Errors
 /// When the file cannot be written.
 pub fn write_owner_only(file: &Path, contents: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
+    let mut tmp = file.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
     let mut opts = std::fs::OpenOptions::new();
     opts.create(true).write(true).truncate(true);
     #[cfg(unix)]
@@ -120,14 +126,14 @@ pub fn write_owner_only(file: &Path, contents: &[u8]) -> anyhow::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts.open(file).with_context(|| format!("écriture de {}", file.display()))?;
-    f.write_all(contents)?;
+    let mut f = opts.open(&tmp).with_context(|| format!("écriture de {}", tmp.display()))?;
+    f.write_all(contents).with_context(|| format!("écriture de {}", tmp.display()))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))?;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o600))?;
     }
-    Ok(())
+    std::fs::rename(&tmp, file).with_context(|| format!("écriture de {}", file.display()))
 }
 
 #[cfg(test)]

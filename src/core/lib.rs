@@ -7,6 +7,7 @@
 //!   [`dialogue::session::Session`];
 //! - [`catalogue`]: dispositifs, acteurs, communes and programmes, matching and search;
 //! - [`render`]: replies laid out as blocks, then as plain text, Matrix HTML or Discord messages;
+//!   [`inbound`], its counterpart: the person's words out of a platform's message;
 //! - [`i18n`], [`reply`], [`text`]: Fluent messages, the replies the engine returns, French text
 //!   folding.
 //!
@@ -18,6 +19,7 @@ pub mod catalogue;
 pub mod content;
 pub mod dialogue;
 pub mod i18n;
+pub mod inbound;
 pub mod render;
 pub mod reply;
 pub mod text;

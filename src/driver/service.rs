@@ -67,6 +67,18 @@ impl Failure {
         Self::Permanent(reason.to_string())
     }
 
+    /// What a failed HTTP call to a platform means, the same for every transport: a rate limit
+    /// (429, waiting at least `after` when the platform said how long), a server error (5xx) or
+    /// the network (`network`: no answer at all) are worth trying again; any other refusal (a bad
+    /// token, a forbidden room, a malformed request) is final.
+    pub fn from_http(status: Option<u16>, network: bool, after: Option<Duration>, e: impl std::fmt::Display) -> Self {
+        match status {
+            Some(429 | 500..=599) => Self::Transient { reason: e.to_string(), after },
+            None if network => Self::Transient { reason: e.to_string(), after },
+            _ => Self::permanent(e),
+        }
+    }
+
     #[must_use]
     pub fn is_transient(&self) -> bool {
         matches!(self, Self::Transient { .. })
@@ -614,6 +626,18 @@ mod tests {
         assert_eq!(tries, 3, "a refusal is not retried");
         assert!(waits[0] >= Duration::from_secs(7), "the platform's delay at least: {waits:?}");
         assert!(waits[1] < Duration::from_secs(4), "{waits:?}");
+    }
+
+    #[test]
+    fn http_failures_rate_limits_and_server_errors_are_retried_refusals_are_not() {
+        let after = Some(Duration::from_millis(1500));
+        assert_eq!(Failure::from_http(Some(429), false, after, "x"), Failure::Transient { reason: "x".into(), after });
+        assert_eq!(Failure::from_http(Some(502), false, None, "x"), Failure::transient("x"));
+        assert_eq!(Failure::from_http(None, true, None, "x"), Failure::transient("x"));
+        for refused in [400, 401, 403, 404] {
+            assert_eq!(Failure::from_http(Some(refused), false, None, "x"), Failure::permanent("x"), "{refused}");
+        }
+        assert_eq!(Failure::from_http(None, false, None, "x"), Failure::permanent("x"), "not an HTTP failure");
     }
 
     #[test]

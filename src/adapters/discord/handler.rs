@@ -23,6 +23,7 @@ use super::{Discord, Svc};
 use crate::dialogue::vocab::Groupe;
 use crate::driver::service::Submitted;
 use crate::driver::{Message as Turn, Transport as _, locked};
+use crate::inbound;
 use crate::render::discord::{self as layout};
 
 /// How long an interaction waits for its reply before being deferred.
@@ -50,7 +51,7 @@ impl Svc {
         if msg.guild_id.is_some() && (!d.allowed(msg.guild_id) || !msg.mentions.iter().any(|u| u.id == me)) {
             return;
         }
-        let text = strip_mention(&msg.content, me);
+        let text = inbound::strip_discord_mention(&msg.content, me.get());
         let open = text.trim().is_empty();
         let dest = Dest { channel: msg.channel_id.get(), reply_to: msg.guild_id.map(|_| msg.id.get()), via: None };
         let msg = turn(msg.author.id, msg.channel_id, text, msg.id.get(), dest, msg.guild_id)
@@ -254,22 +255,4 @@ fn chosen_label(c: &ComponentInteraction, n: usize) -> String {
 /// Command descriptions: at most 100 characters.
 fn short(s: &str) -> String {
     layout::shorten(s, 100)
-}
-
-/// The text of a message without the mentions of the bot (`<@id>` or `<@!id>`).
-fn strip_mention(text: &str, me: UserId) -> String {
-    text.replace(&format!("<@{me}>"), " ").replace(&format!("<@!{me}>"), " ").trim().to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mentions_of_the_bot_are_removed() {
-        let me = UserId::new(42);
-        assert_eq!(strip_mention("<@42> Carolles", me), "Carolles");
-        assert_eq!(strip_mention("bonjour <@!42>", me), "bonjour");
-        assert_eq!(strip_mention("<@43> x", me), "<@43> x");
-    }
 }

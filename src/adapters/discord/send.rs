@@ -159,17 +159,15 @@ impl Discord {
     }
 }
 
-/// What a failed call means for the driver: a rate limit, a server error or the network are
-/// tried again; any other refusal is final.
+/// What a failed call means for the driver ([`Failure::from_http`]).
 fn failure(e: &serenity::Error) -> Failure {
-    match e {
-        serenity::Error::Http(h) => match h.status_code() {
-            Some(s) if s.as_u16() == 429 || s.is_server_error() => Failure::transient(e),
-            None if matches!(h, serenity::http::HttpError::Request(_)) => Failure::transient(e),
-            _ => Failure::permanent(e),
-        },
-        _ => Failure::permanent(e),
-    }
+    let (status, network) = match e {
+        serenity::Error::Http(h) => {
+            (h.status_code().map(|s| s.as_u16()), matches!(h, serenity::http::HttpError::Request(_)))
+        }
+        _ => (None, false),
+    };
+    Failure::from_http(status, network, None, e)
 }
 
 /// Nobody is ever pinged: not `@everyone`, not a role, not even the person answered.

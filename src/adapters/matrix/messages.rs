@@ -23,6 +23,7 @@ use super::send::{Dest, Thread};
 use super::{Matrix, Svc};
 use crate::driver::service::{Failure, Policy, Submitted, retry};
 use crate::driver::{Message, Transport as _, locked};
+use crate::inbound;
 
 /// How long an undecryptable event is retried before the person is asked to resend it.
 const UTD_GRACE: Duration = Duration::from_secs(5);
@@ -62,17 +63,16 @@ impl Svc {
             }
             _ => None,
         };
-        let mut body = strip_reply_fallback(&text.body, m.content.relates_to.is_some());
+        let mut body = inbound::strip_reply_fallback(&text.body, m.content.relates_to.is_some());
         let group = room.joined_members_count() > 2;
         if group {
             let names = &self.transport().names;
-            let lower = body.to_lowercase();
-            let mentioned = m.content.mentions.as_ref().is_some_and(|x| x.user_ids.contains(me))
-                || names.iter().any(|n| lower.contains(n.as_str()));
-            if !mentioned {
+            if !m.content.mentions.as_ref().is_some_and(|x| x.user_ids.contains(me))
+                && !inbound::names_bot(&body, names)
+            {
                 return;
             }
-            body = strip_mention(&body, names);
+            body = inbound::strip_leading_mention(&body, names);
         }
         let thread = thread.or_else(|| group.then(|| Thread::Reply(m.event_id.clone())));
         let (dest, room_id) = (Dest { room: room.room_id().to_owned(), thread }, room.room_id().as_str());
@@ -123,50 +123,5 @@ impl Svc {
                 info!(salon = %room.room_id(), "message indéchiffrable : demande de renvoi");
             }
         });
-    }
-}
-
-/// Drops the `> <@user> quoted` lines that older clients put before a reply.
-fn strip_reply_fallback(body: &str, is_relation: bool) -> String {
-    if !is_relation || !body.starts_with("> ") {
-        return body.to_owned();
-    }
-    let rest: Vec<&str> = body.lines().skip_while(|l| l.starts_with('>')).collect();
-    rest.join("\n").trim_start().to_owned()
-}
-
-/// Takes a leading mention off the text: `Aiguilleur : bonjour`, `@aiguilleur:x.fr, bonjour`.
-fn strip_mention(body: &str, names: &[String]) -> String {
-    let trimmed = body.trim_start();
-    for name in names {
-        for candidate in [name.clone(), format!("@{name}")] {
-            let n = candidate.len();
-            if trimmed.len() >= n && trimmed.is_char_boundary(n) && trimmed[..n].to_lowercase() == candidate {
-                let rest = trimmed[n..].trim_start_matches(|c: char| c == ':' || c == ',' || c.is_whitespace());
-                return rest.to_owned();
-            }
-        }
-    }
-    body.to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mention_taken_off() {
-        let names = vec!["@aiguilleur:agent.tchap.gouv.fr".to_owned(), "aiguilleur".to_owned()];
-        assert_eq!(strip_mention("Aiguilleur : qui contacter à la DDTM ?", &names), "qui contacter à la DDTM ?");
-        assert_eq!(strip_mention("@aiguilleur:agent.tchap.gouv.fr, bonjour", &names), "bonjour");
-        assert_eq!(strip_mention("@aiguilleur bonjour", &names), "bonjour");
-        assert_eq!(strip_mention("bonjour aiguilleur", &names), "bonjour aiguilleur");
-        assert_eq!(strip_mention("Élu : bonjour", &names), "Élu : bonjour");
-    }
-
-    #[test]
-    fn reply_fallback_dropped() {
-        assert_eq!(strip_reply_fallback("> <@bot:x> Quelle commune ?\n\nGenêts", true), "Genêts");
-        assert_eq!(strip_reply_fallback("> citation", false), "> citation");
     }
 }

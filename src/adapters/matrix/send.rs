@@ -111,13 +111,13 @@ fn content(plain: &str, html: &str, thread: Option<&Thread>) -> RoomMessageEvent
 mod tests {
     use super::*;
 
+    /// Notices (so that other bots do not answer) that can ping nobody; the split of a long
+    /// reply is the core's (`render::html::notices`).
     #[test]
-    fn long_replies_are_split_in_order() {
-        let blocks: Vec<Block> = (0..40).map(|i| Block::Para(format!("{i} {}", "x".repeat(1000)))).collect();
+    fn replies_are_notices_that_ping_nobody() {
+        let blocks: Vec<Block> = (0..40).map(|i| Block::Para(format!("@room {i} {}", "x".repeat(1000)))).collect();
         let out: Vec<_> = html::notices(&blocks).iter().map(|(p, h)| content(p, h, None)).collect();
         assert!(out.len() > 1);
-        let all: String = out.iter().map(|c| c.body().to_owned()).collect::<Vec<_>>().join("\n\n");
-        assert_eq!(all, crate::render::plain::plain(&blocks));
         assert!(out.iter().all(
             |c| c.msgtype() == "m.notice" && c.mentions.as_ref().is_some_and(|m| m.user_ids.is_empty() && !m.room)
         ));

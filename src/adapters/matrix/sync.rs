@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::api::client::filter::{FilterDefinition, RoomEventFilter, RoomFilter};
 use matrix_sdk::ruma::api::client::sync::sync_events::v3::Filter;
@@ -133,12 +133,9 @@ pub(super) fn read_token(file: &Path) -> Option<String> {
     std::fs::read_to_string(file).ok().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
-/// Written to a temporary file then renamed: a crash never leaves half a token.
+/// Whole or not at all ([`crate::config::write_owner_only`]).
 fn save_token(file: &Path, token: &str) {
-    let tmp = file.with_extension("tmp");
-    let result = crate::config::write_owner_only(&tmp, token.as_bytes())
-        .and_then(|()| std::fs::rename(&tmp, file).context("renommage du jeton de synchronisation"));
-    if let Err(e) = result {
+    if let Err(e) = crate::config::write_owner_only(file, token.as_bytes()) {
         warn!("jeton de synchronisation non enregistré : {e:#}");
     }
 }

@@ -229,6 +229,17 @@ mod tests {
     use crate::render::Card;
 
     #[test]
+    fn long_replies_are_split_between_blocks_in_order() {
+        let blocks: Vec<Block> = (0..40).map(|i| Block::Para(format!("{i} {}", "x".repeat(1000)))).collect();
+        let parts = notices(&blocks);
+        assert!(parts.len() > 1);
+        assert!(parts.iter().all(|(plain, html)| plain.len() + html.len() < 2 * MAX_BODY));
+        let all: Vec<&str> = parts.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(all.join("\n\n"), crate::render::plain::plain(&blocks));
+        assert_eq!(notices(&blocks[..1]).len(), 1);
+    }
+
+    #[test]
     fn escapes_user_text() {
         let blocks = vec![Block::Para("Je ne connais pas « <script>alert('x')</script> & co ».".into())];
         let out = html(&blocks);
