@@ -414,7 +414,9 @@ pub fn explain(content: &Content, question: &str) -> String {
         content.catalogue.hors_champ_of(&dialogue::followup::reduce(content, &folded)).map(|h| &h.id)
     );
     for h in reading.hits.iter().take(5) {
-        let _ = writeln!(out, "  {:<40} score {:>6.2}  couverture {:.2}", doc_id(content, h.doc), h.score, h.coverage);
+        let named = ["", "  nommé (mot-clé)", "  nommé (nom ou sigle)"][usize::from(h.named.min(2))];
+        let id = doc_id(content, h.doc);
+        let _ = writeln!(out, "  {id:<40} score {:>6.2}  couverture {:.2}{named}", h.score, h.coverage);
     }
     out
 }

@@ -79,11 +79,16 @@ pub fn name_key(s: &str) -> String {
 }
 
 /// A light French stemmer for search: strips the plural marks `s` and `x` and the feminine or
-/// adjectival endings that change nothing for matching (`-ales`→`-al`, `-aux`→`-al`).
+/// adjectival endings that change nothing for matching (`-ales`→`-al`, `-aux`→`-al` but
+/// `-eaux`→`-eau`).
 #[must_use]
 pub fn stem(w: &str) -> String {
     if w.len() <= 3 || w.chars().all(|c| c.is_ascii_digit()) {
         return w.to_owned();
+    }
+    // "réseaux", "bureaux", "eaux": the plural of "-eau", not of "-al".
+    if let Some(base) = w.strip_suffix("eaux") {
+        return format!("{base}eau");
     }
     if let Some(base) = w.strip_suffix("aux") {
         return format!("{base}al");
@@ -193,6 +198,8 @@ mod tests {
     fn stems_plurals() {
         assert_eq!(stem("ecoles"), "ecole");
         assert_eq!(stem("locaux"), "local");
+        assert_eq!(stem("reseaux"), "reseau");
+        assert_eq!(stem("bureaux"), "bureau");
         assert_eq!(stem("pvd"), "pvd");
     }
 }

@@ -161,8 +161,18 @@ impl SearchIndex {
                         .collect();
                     // A key word found in very few documents names them too ("friche").
                     let rare = level == 1 && t.len() == 1 && acc.get(&t[0]).is_some_and(|d| d.len() <= 3);
-                    if acronym || rare || distinctive.len() >= 2 {
-                        list.push((if acronym || rare { t } else { distinctive }, level));
+                    // A phrase of two words or more whose one distinctive word is rare names its
+                    // document when all its words are there ("sous-préfecture", "étude juridique").
+                    let whole = t.len() >= 2
+                        && distinctive.len() == 1
+                        && !distinctive[0].contains('-')
+                        && acc.get(&distinctive[0]).is_some_and(|d| d.len() <= 3);
+                    // In a name, a compound ("Sous-préfectures") says as much as two words; a key
+                    // phrase such as "centre-ville" names nothing by itself.
+                    let weight: usize =
+                        distinctive.iter().map(|w| if w.contains('-') && level == 2 { 2 } else { 1 }).sum();
+                    if acronym || rare || whole || weight >= 2 {
+                        list.push((if acronym || rare || whole { t } else { distinctive }, level));
                     }
                 }
             }
@@ -240,6 +250,10 @@ impl SearchIndex {
         let mut matched_terms = 0;
         for term in terms {
             let near = self.matching_terms(term);
+            // A compound counts through its words; whole, it only names documents (below).
+            if term.contains('-') {
+                continue;
+            }
             let weight = near.iter().map(|(t, _)| self.postings[*t].1).fold(0.0, f32::max);
             // An unknown word is as specific as the rarest: the question is about something else.
             total += if near.is_empty() { self.max_idf } else { weight };
@@ -265,7 +279,7 @@ impl SearchIndex {
         if matched_terms == 0 || total <= 0.0 {
             return vec![];
         }
-        let present: std::collections::HashSet<&str> = terms.iter().map(String::as_str).collect();
+        let present: HashSet<&str> = terms.iter().map(String::as_str).collect();
         let named_level = |d: usize| -> u8 {
             self.names[d]
                 .iter()
@@ -309,7 +323,45 @@ impl SearchIndex {
             hits.truncate(MAX_HITS);
         }
         hits.sort_by(order);
+        // "Ademe : quels réseaux pour la transition énergétique ?" is about ADEME: a document named
+        // by its name or acronym comes first, unless it answers less than half of what the best
+        // one does (the acronym "EPF" in a question about the EPFN's land buying).
+        // It does not pass a document whose own name holds the words that named it ("fonds vert"
+        // names the Fonds vert, and « Fonds vert – ingénierie » too).
+        if let Some(first) = hits.first().map(|h| h.coverage)
+            && let Some(k) = hits.iter().position(|h| h.named == 2 && h.coverage * 2.0 >= first)
+            && k > 0
+        {
+            let naming = self.naming_words(hits[k].doc, &present);
+            let start = hits[..k].iter().rposition(|h| self.name_holds(h.doc, &naming)).map_or(0, |p| p + 1);
+            hits[start..=k].rotate_right(1);
+        }
         hits
+    }
+
+    /// The words of the name or acronym by which the question names `doc` (all present).
+    fn naming_words(&self, doc: Doc, present: &HashSet<&str>) -> Vec<String> {
+        let Some(d) = self.docs.iter().position(|x| *x == doc) else {
+            return vec![];
+        };
+        self.names[d]
+            .iter()
+            .filter(|(t, level)| *level == 2 && t.iter().all(|w| present.contains(w.as_str())))
+            .flat_map(|(t, _)| t.iter().cloned())
+            .collect()
+    }
+
+    /// Whether every word of `words` is in the name (or acronym) of `doc`.
+    fn name_holds(&self, doc: Doc, words: &[String]) -> bool {
+        let Some(d) = self.docs.iter().position(|x| *x == doc).and_then(|d| u32::try_from(d).ok()) else {
+            return false;
+        };
+        !words.is_empty()
+            && words.iter().all(|w| {
+                self.postings
+                    .get(w)
+                    .is_some_and(|(list, _)| list.iter().any(|(x, weight)| *x == d && *weight >= W_NAME))
+            })
     }
 }
 
@@ -322,10 +374,18 @@ fn doc_order(d: Doc) -> (u8, usize) {
     }
 }
 
-/// Search terms of a text: folded words, stop words dropped, stemmed.
+/// Search terms of a text: folded words, stop words dropped, stemmed. A hyphenated compound
+/// ("sous-préfecture", "tiers-lieux") is a term too, with its hyphen, besides its words: it does
+/// not score, but a key phrase that holds it names its document.
 fn terms(stop: &HashSet<String>, text: &str) -> Vec<String> {
     let folded = fold(text);
     let mut out: Vec<String> = words(&folded).filter(|w| !stop.contains(*w) && w.len() > 1).map(stem).collect();
+    for run in folded.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+        let parts: Vec<String> = run.split('-').filter(|p| !p.is_empty()).map(stem).collect();
+        if parts.len() >= 2 {
+            out.push(parts.join("-"));
+        }
+    }
     out.sort();
     out.dedup();
     out
@@ -392,5 +452,28 @@ mod tests {
         // An unknown word weighs: the coverage drops.
         assert!(idx.search("detr")[0].coverage > 0.99);
         assert!(idx.search("detr epouvantail rhubarbe")[0].coverage < 0.5);
+    }
+
+    /// On the shipped catalogue: what a question names comes first, within limits.
+    #[test]
+    fn compounds_and_names_on_the_shipped_catalogue() {
+        let content = crate::content::shipped().content.expect("shipped content");
+        let cat = &content.catalogue;
+        let first = |q: &str| match content.search.search(q)[0].doc {
+            Doc::Acteur(i) => cat.acteurs[i].id.clone(),
+            Doc::Dispositif(i) => cat.dispositifs[i].id.clone(),
+            Doc::Sigle(i) => cat.glossaire[i].sigle.clone(),
+            Doc::Theme(i) => cat.themes[i].id.clone(),
+        };
+        // "Sous-préfecture" is one thing, not "sous" and "préfecture".
+        assert_eq!(first("la sous-prefecture peut nous accompagner sur un projet ?"), "sous-prefectures");
+        // Named by its acronym: first, though another document shares more words.
+        let ademe = "Ademe : quels réseaux pour accompagner les collectivités dans la transition énergétique ?";
+        assert_eq!(first(ademe), "ademe");
+        // Not ahead of a document whose own name holds the words that named it…
+        let fv = "le fonds vert peut payer un chargé de mission pour notre plan de transition écologique ?";
+        assert_eq!(first(fv), "fonds-vert-ingenierie");
+        // … nor of one that answers more than twice as much of the question.
+        assert_eq!(first("EPF Normandie peut racheter une friche en centre bourg pour nous ?"), "portage-epfn");
     }
 }

@@ -355,14 +355,23 @@ impl Turn<'_> {
                 return;
             }
         }
-        // A theme is a way in, not an answer: a dispositif the question names comes first.
+        // A theme is a way in, not an answer: a dispositif the question names comes first, and
+        // so does anything it names by its name or acronym ("l'expertise du Cerema" in a
+        // question about the coast).
         let top = match top.doc {
-            Doc::Theme(_) => reading
-                .hits
-                .iter()
-                .take(5)
-                .find(|h| matches!(h.doc, Doc::Dispositif(_)) && h.named > 0 && h.coverage * 2.0 >= top.coverage)
-                .unwrap_or(top),
+            Doc::Theme(_) => {
+                let near = || reading.hits.iter().take(5);
+                // A programme's own dispositif only when named by its name: who is in the
+                // programme is not known here.
+                let open = |h: &Hit| match h.doc {
+                    Doc::Dispositif(d) => h.named == 2 || cat.dispositifs[d].conditions.statuts_requis.is_empty(),
+                    _ => false,
+                };
+                near()
+                    .find(|h| open(h) && h.named > 0 && h.coverage * 2.0 >= top.coverage)
+                    .or_else(|| near().find(|h| h.named == 2 && !matches!(h.doc, Doc::Theme(_))))
+                    .unwrap_or(top)
+            }
             _ => top,
         };
         shown[0] = top.doc;
@@ -398,8 +407,24 @@ impl Turn<'_> {
                 let theme = &cat.themes[i];
                 self.out.push(Reply::say_with("question-theme", vec![("theme", Arg::Text(theme.nom.to_lowercase()))]));
                 let p = Profil { themes: vec![theme.id.clone()], ..Profil::default() };
-                let (specific, _) = matching::top(cat, &p, 3, |d| d.themes.contains(&theme.id));
-                let specific: Vec<usize> = specific.iter().map(|m| m.dispositif).collect();
+                let (specific, _) = matching::top(cat, &p, usize::MAX, |d| d.themes.contains(&theme.id));
+                let mut specific: Vec<usize> = specific.iter().map(|m| m.dispositif).collect();
+                // The theme's dispositif the question's own words point to comes first ("la
+                // boulangerie ferme, racheter le local" → the legal and land studies of
+                // commercial premises), when they point to it about as well as to the theme and
+                // it is open to every commune (whether the commune is in a programme is not known
+                // here); then the others in their usual order.
+                let found = |d: &usize| {
+                    let open = cat.dispositifs[*d].conditions.statuts_requis.is_empty();
+                    reading.hits.iter().take(5).position(|h| {
+                        open && h.doc == Doc::Dispositif(*d) && h.coverage * 2.0 >= top.coverage && h.coverage > 0.0
+                    })
+                };
+                // A programme's own dispositif (Action cœur de ville) comes last: the commune
+                // is not known yet, and few communes are in a programme.
+                let reserved = |d: &usize| !cat.dispositifs[*d].conditions.statuts_requis.is_empty();
+                specific.sort_by_key(|d| (reserved(d), found(d).unwrap_or(usize::MAX)));
+                specific.truncate(3);
                 let best = if specific.is_empty() { matching::top(cat, &p, 1, |_| true).0 } else { vec![] };
                 if let Some(&d) = specific.first().or(best.first().map(|m| &m.dispositif)) {
                     self.out.push(Reply::Dispositif { dispositif: cat.dispositifs[d].id.clone() });
