@@ -23,6 +23,9 @@ fn evaluation_set_meets_the_goal() {
     assert!(count("faq") >= 20 && count("hors-champ") >= 15 && count("suivi") >= 10 && count("negation") >= 10);
     assert_eq!(r.wrong_outside(), 0, "a question outside the field got a scheme");
     assert!(r.meets_goal(), "{:.1} % right or honest", r.overall.right_or_honest());
+    // Every question of this set is answered right or honestly (since 1 December): a change
+    // that shows a wrong door to one of them is a regression (`aiguilleur eval --detail`).
+    assert_eq!(r.overall.wrong, 0, "wrong doors:\n{}", eval::render(&r, true));
 }
 
 #[test]

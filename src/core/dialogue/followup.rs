@@ -202,6 +202,41 @@ impl Reading {
     }
 }
 
+/// Whether the question asks for money and nothing else, by a word of the financing need ("des
+/// subventions", "qui finance") and none of another need's ("des subventions pour un
+/// diagnostic" asks for a study, which the engineering offers pay for).
+fn asks_money(content: &Content, reduced: &str) -> bool {
+    let says = |financement: bool| {
+        content
+            .catalogue
+            .besoins
+            .iter()
+            .filter(|b| b.financement == financement)
+            .flat_map(|b| &b.synonymes)
+            .any(|s| crate::text::contains_phrase(reduced, &fold(s)))
+    };
+    says(true) && !says(false)
+}
+
+/// For a question asking for money, a financing dispositif (subsidy, aid platform, portage) of
+/// the first hits before an engineering one it does not name by its name: "des subventions pour la
+/// rénovation énergétique de l'école" is not answered by a study the ANCT pays for.
+fn money_first(content: &Content, reading: &Reading, top: Hit) -> Hit {
+    let cat = &content.catalogue;
+    let Doc::Dispositif(d) = top.doc else {
+        return top;
+    };
+    if top.named == 2 || cat.financing.contains(&d) {
+        return top;
+    }
+    reading
+        .hits
+        .iter()
+        .find(|h| matches!(h.doc, Doc::Dispositif(i) if cat.financing.contains(&i)) && h.coverage * 2.0 >= top.coverage)
+        .cloned()
+        .unwrap_or(top)
+}
+
 /// Reads a question (see [`Reading`]).
 #[must_use]
 pub fn read(content: &Content, folded: &str) -> Reading {
@@ -271,7 +306,9 @@ impl Turn<'_> {
             (Some(hit), h)
                 if h.is_none() || hit.coverage >= CATALOGUE_WINS || (hit.named > 0 && hit.coverage >= 0.5) =>
             {
-                self.answer_doc(&reading, &hit, aspect);
+                let money = asks_money(self.content, &reduced);
+                let hit = if money { money_first(self.content, &reading, hit) } else { hit };
+                self.answer_doc(&reading, &hit, aspect, money);
                 return true;
             }
             (_, Some(h)) => {
@@ -331,7 +368,7 @@ impl Turn<'_> {
 
     /// The answer for a confident hit: its card, an aspect of it, or what a glossary entry or
     /// a theme leads to.
-    fn answer_doc(&mut self, reading: &Reading, top: &Hit, aspect: Option<Aspect>) {
+    fn answer_doc(&mut self, reading: &Reading, top: &Hit, aspect: Option<Aspect>, money: bool) {
         let content = self.content;
         let cat = &content.catalogue;
         let mut shown: Vec<Doc> = vec![top.doc];
@@ -423,7 +460,17 @@ impl Turn<'_> {
                 // A programme's own dispositif (Action cœur de ville) comes last: the commune
                 // is not known yet, and few communes are in a programme.
                 let reserved = |d: &usize| !cat.dispositifs[*d].conditions.statuts_requis.is_empty();
-                specific.sort_by_key(|d| (reserved(d), found(d).unwrap_or(usize::MAX)));
+                // Asked for money: the theme's financing first.
+                let paid = |d: &usize| money && !cat.financing.contains(d);
+                specific.sort_by_key(|d| (reserved(d), paid(d), found(d).unwrap_or(usize::MAX)));
+                // A theme with no financing of its own: the best financing for it.
+                if money
+                    && specific.first().is_none_or(paid)
+                    && let Some(m) = matching::top_financing(cat, &p, 1, |_| true).first()
+                {
+                    specific.retain(|d| *d != m.dispositif);
+                    specific.insert(0, m.dispositif);
+                }
                 specific.truncate(3);
                 let best = if specific.is_empty() { matching::top(cat, &p, 1, |_| true).0 } else { vec![] };
                 if let Some(&d) = specific.first().or(best.first().map(|m| &m.dispositif)) {
