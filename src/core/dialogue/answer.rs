@@ -496,7 +496,18 @@ impl<'a> Turn<'a> {
             self.out.push(Reply::say("merci-reponse"));
             self.ask_current();
         } else {
-            self.misunderstood(node);
+            // Not the answer, but something the dialogue asks later ("revitaliser le centre"
+            // while the programme is being confirmed): kept and said, then the question again.
+            let filled = match self.current() {
+                Some((index, _)) => self.extract(folded, index),
+                None => vec![],
+            };
+            if filled.is_empty() {
+                self.misunderstood(node);
+            } else {
+                self.say_understood(filled, None, 1);
+                self.ask_current();
+            }
         }
     }
 
