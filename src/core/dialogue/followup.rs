@@ -107,26 +107,43 @@ fn without_negated(content: &Content, t: &str) -> String {
         .chain(cat.glossaire.iter().flat_map(|g| [g.sigle.as_str(), g.developpe.as_str()]))
         .chain(cat.besoins.iter().flat_map(|b| b.synonymes.iter().map(String::as_str)))
         .chain(cat.themes.iter().flat_map(|th| th.synonymes.iter().map(String::as_str)));
-    let mut blanks: Vec<(usize, usize)> = vec![];
-    for p in phrases {
-        let p = fold(p);
-        if p.chars().count() < 3 {
-            continue;
-        }
-        for (at, _) in t.match_indices(p.as_str()) {
-            let end = at + p.len();
-            let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-            let bounded = (at == 0 || !word(t.as_bytes()[at - 1])) && (end == t.len() || !word(t.as_bytes()[end]));
-            if bounded && (super::parse::negated_before(v, t, at) || super::parse::negated_after(v, t, end)) {
-                blanks.push((at, end));
-            }
-        }
-    }
+    let blanks: Vec<(usize, usize)> = phrases.flat_map(|p| negated_mentions(v, t, &fold(p))).collect();
     let mut out = t.to_owned();
     for (a, b) in blanks {
         out.replace_range(a..b, &" ".repeat(b - a));
     }
     out
+}
+
+/// Where `phrase` (folded, three letters or more) stands negated in `t`: "pas PVD", "ni PVD".
+fn negated_mentions(v: &super::vocab::Vocabulaire, t: &str, phrase: &str) -> Vec<(usize, usize)> {
+    if phrase.chars().count() < 3 {
+        return vec![];
+    }
+    let word = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+    t.match_indices(phrase)
+        .map(|(at, _)| (at, at + phrase.len()))
+        .filter(|&(at, end)| {
+            let bounded = (at == 0 || !word(t.as_bytes()[at - 1])) && (end == t.len() || !word(t.as_bytes()[end]));
+            bounded && (super::parse::negated_before(v, t, at) || super::parse::negated_after(v, t, end))
+        })
+        .collect()
+}
+
+/// The programmes the message says the commune is not in ("on n'est pas village d'avenir").
+fn negated_statuts<'c>(content: &'c Content, folded: &str) -> Vec<&'c str> {
+    content
+        .catalogue
+        .statuts
+        .iter()
+        .filter(|s| {
+            std::iter::once(&s.nom)
+                .chain(std::iter::once(&s.id))
+                .chain(&s.synonymes)
+                .any(|p| !negated_mentions(&content.vocab, folded, &fold(p)).is_empty())
+        })
+        .map(|s| s.id.as_str())
+        .collect()
 }
 
 /// The aspect a follow-up asks about, read from its wording.
@@ -286,7 +303,33 @@ impl Turn<'_> {
         }
         let reduced = reduce(self.content, &folded);
         let aspect = aspect_of(self.content, &reduced).or(waiting);
-        let reading = read(self.content, &folded);
+        let mut reading = read(self.content, &folded);
+        // A programme's own dispositif is no answer for a commune that is not in it, by the
+        // message ("on n'est pas village d'avenir mais on voudrait un chef de projet") or by its
+        // answers so far.
+        let cat = &self.content.catalogue;
+        let negated = negated_statuts(self.content, &folded);
+        let known = self.profil().statuts;
+        let closed = |d: &crate::catalogue::model::Dispositif| {
+            let requis = &d.conditions.statuts_requis;
+            !requis.is_empty()
+                && (requis.iter().all(|r| negated.contains(&r.as_str()))
+                    || known.as_ref().is_some_and(|k| !requis.iter().any(|r| k.contains(r))))
+        };
+        // Named by its name, it is what the question is about ("les chefs de projet Villages
+        // d'avenir, c'est pour qui ?"): its card says whom it serves.
+        reading.hits.retain(|h| match h.doc {
+            _ if h.named == 2 => true,
+            Doc::Dispositif(d) => !closed(&cat.dispositifs[d]),
+            // An acteur that only serves such dispositifs (the Villages d'avenir project leaders).
+            Doc::Acteur(a) => {
+                let id = &cat.acteurs[a].id;
+                let mut serves =
+                    cat.dispositifs.iter().filter(|d| d.contacts.contains(id) || d.porteurs.contains(id)).peekable();
+                serves.peek().is_none() || !serves.all(closed)
+            }
+            _ => true,
+        });
         let hors = self.content.catalogue.hors_champ_of(&reduced);
         let confident = reading.confident(strength.seuils(&self.content.thresholds)).cloned();
         // "Qui paie le bureau d'études ?" right after the concertation lot: about that card,
