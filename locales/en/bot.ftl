@@ -128,6 +128,10 @@ recours-guichet = If you prefer, write to ingenierie@manche.gouv.fr: the prefect
 question-passee = I am skipping this question so as not to hold you up.
 nsp-ok = All right, I will go on without this information.
 nsp-garde = All right: I keep { $valeur }, from the official data.
+statut-liste-differente = { $nombre ->
+    [one] According to the list of { $editeur } ({ $date }), { $commune } is part of the { $valeur } programme. I keep your answer; if the list is right, say so ("en fait on est { $valeur }"): that programme opens other schemes.
+   *[other] According to the lists of { $editeur }, { $commune } is part of the programmes { $valeur }. I keep your answer; if the lists are right, say so ("en fait on est …"): these programmes open other schemes.
+}
 correction-ok = Corrected.
 compris = I understood: { $liste }. If I am wrong, say so (for example "non, pas PVD").
 compris-commune = commune: { $valeur }

@@ -128,6 +128,10 @@ recours-guichet = Si vous préférez, écrivez à ingenierie@manche.gouv.fr : 
 question-passee = Je passe cette question pour ne pas vous bloquer.
 nsp-ok = D'accord, je continue sans cette information.
 nsp-garde = D'accord : je garde { $valeur }, d'après les données officielles.
+statut-liste-differente = { $nombre ->
+    [one] D'après la liste de { $editeur } ({ $date }), { $commune } fait partie du programme { $valeur }. Je garde votre réponse ; si la liste a raison, dites-le (« en fait on est { $valeur } ») : ce programme ouvre d'autres dispositifs.
+   *[other] D'après les listes de { $editeur }, { $commune } fait partie des programmes { $valeur }. Je garde votre réponse ; si les listes ont raison, dites-le (« en fait on est … ») : ces programmes ouvrent d'autres dispositifs.
+}
 correction-ok = C'est corrigé.
 compris = J'ai compris : { $liste }. Si je me trompe, dites-le (par exemple « non, pas PVD »).
 compris-commune = commune : { $valeur }

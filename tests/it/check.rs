@@ -19,6 +19,37 @@ fn shipped_content_passes_check() {
     assert!(stdout.contains("Fiches à compléter"), "{stdout}");
 }
 
+/// `check` proves that each message the code says exists because the code lists them
+/// (`CODE_MESSAGES`): every literal id said in `src/` must be on that list, or an agent could
+/// delete a sentence the bot needs and `check` would not see it.
+#[test]
+fn every_message_the_code_says_is_listed_for_check() {
+    let said = regex::Regex::new(r#"\b(?:say|say_with|msg)\("([a-z0-9]+(?:-[a-z0-9]+)+|[a-z]{3,})""#).unwrap();
+    let mut missing = vec![];
+    let mut seen = 0;
+    let mut dirs = vec![support::root().join("src")];
+    while let Some(dir) = dirs.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for c in said.captures_iter(&text) {
+                    seen += 1;
+                    if !aiguilleur::i18n::CODE_MESSAGES.contains(&&c[1]) {
+                        missing.push(format!("{}: {}", path.display(), &c[1]));
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 100, "the scan found only {seen} messages");
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "said by the code but not in CODE_MESSAGES: {missing:#?}");
+}
+
 /// Renders the diagnostics of a fixture (errors and warnings about the fixture's own files).
 fn diagnostics(case: &str) -> (String, usize) {
     let dir = fixture(case);

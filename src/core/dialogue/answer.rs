@@ -378,6 +378,35 @@ impl<'a> Turn<'a> {
         if items.len() >= least.max(1) {
             self.out.push(Reply::Compris { items });
         }
+        self.note_list_disagreement(&filled);
+    }
+
+    /// "Nous ne sommes pas Petites villes de demain" when the ANCT's list says the commune is:
+    /// the answer is kept, and the list said once, with its date, since the programme opens
+    /// dispositifs the mayor would otherwise not see.
+    fn note_list_disagreement(&mut self, filled: &[String]) {
+        let Some(slot) = self.dialogue.roles.slot(Role::Programmes).filter(|s| filled.iter().any(|f| f == *s)) else {
+            return;
+        };
+        let Some(node) = self.dialogue.nodes.iter().find(|n| n.slot.as_deref() == Some(slot)) else {
+            return;
+        };
+        let Some(Value::Multi(listed)) = self.proposal(node) else {
+            return;
+        };
+        let said: Vec<&str> = match self.s.slots.get(slot) {
+            Some(Value::Multi(v)) => v.iter().map(String::as_str).collect(),
+            Some(Value::Choice(c)) => vec![c.as_str()],
+            _ => return,
+        };
+        if said.contains(&NSP) {
+            return;
+        }
+        let missing: Vec<String> = listed.into_iter().filter(|s| !said.contains(&s.as_str())).collect();
+        if !missing.is_empty() {
+            let args = self.proposal_args(node, &Value::Multi(missing));
+            self.out.push(Reply::say_with("statut-liste-differente", args));
+        }
     }
 
     /// "non, pas PVD", "en fait on est Villages d'avenir": an earlier answer corrected. Only

@@ -476,7 +476,7 @@ impl<'a> Turn<'a> {
 
     /// A value from data to confirm instead of asking (the commune's population, its
     /// programmes).
-    fn proposal(&self, node: &Node) -> Option<Value> {
+    pub(super) fn proposal(&self, node: &Node) -> Option<Value> {
         if node.propose == Some(Propose::AdressePlateforme) {
             return self.s.adresse.clone().map(Value::Text);
         }
