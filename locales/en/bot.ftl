@@ -89,6 +89,7 @@ question-rien = I did not find an answer to this question. Write to ingenierie@m
 question-voir-aussi = See also: { $liste }.
 question-sigle = { $sigle }: { $developpe }. { $definition }
 question-theme = For a "{ $theme }" project, here is the most suitable scheme:
+question-theme-piste = For a "{ $theme }" project, a first lead (the questions that follow narrow it down):
 question-reprise = Let's go on:
 carte-contact-inconnu = { $nom }: write to ingenierie@manche.gouv.fr
 carte-tel = Phone:

@@ -89,6 +89,7 @@ question-rien = Je n'ai pas trouvé de réponse à cette question. Écrivez à i
 question-voir-aussi = Voir aussi : { $liste }.
 question-sigle = { $sigle } : { $developpe }. { $definition }
 question-theme = Pour un projet « { $theme } », voici le dispositif le plus indiqué :
+question-theme-piste = Pour un projet « { $theme } », une première piste (les questions qui suivent permettent de mieux cibler) :
 question-reprise = Reprenons :
 carte-contact-inconnu = { $nom } : passez par ingenierie@manche.gouv.fr
 carte-tel = Tél. :

@@ -226,6 +226,7 @@ pub const CODE_MESSAGES: &[&str] = &[
     "suivi-quel-dispositif",
     "suivi-sans-condition",
     "statut-liste-differente",
+    "question-theme-piste",
 ];
 
 /// Fluent bundles by language.

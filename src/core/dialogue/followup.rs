@@ -485,7 +485,6 @@ impl Turn<'_> {
             }
             Doc::Theme(i) => {
                 let theme = &cat.themes[i];
-                self.out.push(Reply::say_with("question-theme", vec![("theme", Arg::Text(theme.nom.to_lowercase()))]));
                 let p = Profil { themes: vec![theme.id.clone()], ..Profil::default() };
                 let (specific, _) = matching::top(cat, &p, usize::MAX, |d| d.themes.contains(&theme.id));
                 let mut specific: Vec<usize> = specific.iter().map(|m| m.dispositif).collect();
@@ -515,6 +514,11 @@ impl Turn<'_> {
                     specific.insert(0, m.dispositif);
                 }
                 specific.truncate(3);
+                // "Le plus indiqué" only when the question's words (or its asking for money) chose
+                // it; otherwise a first lead, which the questions that follow refine.
+                let chosen = specific.first().is_some_and(|d| found(d).is_some() || (money && !paid(d)));
+                let header = if chosen { "question-theme" } else { "question-theme-piste" };
+                self.out.push(Reply::say_with(header, vec![("theme", Arg::Text(theme.nom.to_lowercase()))]));
                 let best = if specific.is_empty() { matching::top(cat, &p, 1, |_| true).0 } else { vec![] };
                 if let Some(&d) = specific.first().or(best.first().map(|m| &m.dispositif)) {
                     self.out.push(Reply::Dispositif { dispositif: cat.dispositifs[d].id.clone() });
