@@ -66,6 +66,14 @@ pub struct Dispositif {
     pub dates: Dates,
 }
 
+impl Dispositif {
+    /// Reserved to the communes of a programme (PVD, ACV, Villages d'avenir…).
+    #[must_use]
+    pub fn reserved(&self) -> bool {
+        !self.conditions.statuts_requis.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Site {
     pub libelle: String,

@@ -312,7 +312,7 @@ impl Turn<'_> {
         let known = self.profil().statuts;
         let closed = |d: &crate::catalogue::model::Dispositif| {
             let requis = &d.conditions.statuts_requis;
-            !requis.is_empty()
+            d.reserved()
                 && (requis.iter().all(|r| negated.contains(&r.as_str()))
                     || known.as_ref().is_some_and(|k| !requis.iter().any(|r| k.contains(r))))
         };
@@ -444,7 +444,7 @@ impl Turn<'_> {
                 // A programme's own dispositif only when named by its name: who is in the
                 // programme is not known here.
                 let open = |h: &Hit| match h.doc {
-                    Doc::Dispositif(d) => h.named == 2 || cat.dispositifs[d].conditions.statuts_requis.is_empty(),
+                    Doc::Dispositif(d) => h.named == 2 || !cat.dispositifs[d].reserved(),
                     _ => false,
                 };
                 near()
@@ -493,15 +493,17 @@ impl Turn<'_> {
                 // commercial premises), when they point to it about as well as to the theme and
                 // it is open to every commune (whether the commune is in a programme is not known
                 // here); then the others in their usual order.
-                let found = |d: &usize| {
-                    let open = cat.dispositifs[*d].conditions.statuts_requis.is_empty();
-                    reading.hits.iter().take(5).position(|h| {
-                        open && h.doc == Doc::Dispositif(*d) && h.coverage * 2.0 >= top.coverage && h.coverage > 0.0
-                    })
-                };
                 // A programme's own dispositif (Action cœur de ville) comes last: the commune
                 // is not known yet, and few communes are in a programme.
-                let reserved = |d: &usize| !cat.dispositifs[*d].conditions.statuts_requis.is_empty();
+                let reserved = |d: &usize| cat.dispositifs[*d].reserved();
+                let found = |d: &usize| {
+                    reading.hits.iter().take(5).position(|h| {
+                        !reserved(d)
+                            && h.doc == Doc::Dispositif(*d)
+                            && h.coverage * 2.0 >= top.coverage
+                            && h.coverage > 0.0
+                    })
+                };
                 // Asked for money: the theme's financing first.
                 let paid = |d: &usize| money && !cat.financing.contains(d);
                 specific.sort_by_key(|d| (reserved(d), paid(d), found(d).unwrap_or(usize::MAX)));
