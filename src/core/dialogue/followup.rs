@@ -360,10 +360,13 @@ impl Turn<'_> {
             }
             _ => {}
         }
-        // A follow-up without its subject: about what was shown last.
+        // A follow-up without its subject: about what was shown last. With nothing shown, "de
+        // quel dispositif parlez-vous ?" only for a message worded as a question: « pas d'email »
+        // typed at the contact question is an answer not understood, not a question on a card.
         if let Some(aspect) = aspect
             && reading.terms.iter().all(|t| !self.content.search.knows(t))
             && reading.terms.len() <= 2
+            && (self.s.sujet.is_some() || strength == Strength::Any || looks_like_question(self.content, &folded))
         {
             self.followup(aspect);
             return true;
