@@ -40,6 +40,15 @@ pub struct Hit {
     pub named: u8,
 }
 
+impl Hit {
+    /// Whether this hit answers at least half of what a document of `coverage` answers: close
+    /// enough to that one to be preferred for another reason (named, of the theme, a financing).
+    #[must_use]
+    pub fn rivals(&self, coverage: f32) -> bool {
+        self.coverage * 2.0 >= coverage
+    }
+}
+
 /// What the question asks for, read from its first words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
@@ -162,7 +171,7 @@ impl SearchIndex {
                     // A key word found in very few documents names them too ("friche").
                     let rare = level == 1 && t.len() == 1 && acc.get(&t[0]).is_some_and(|d| d.len() <= 3);
                     // A phrase of two words or more whose one distinctive word is rare names its
-                    // document when all its words are there ("sous-préfecture", "étude juridique").
+                    // document when all its words are there ("étude juridique").
                     let whole = t.len() >= 2
                         && distinctive.len() == 1
                         && !distinctive[0].contains('-')
@@ -249,11 +258,11 @@ impl SearchIndex {
         let mut total = 0.0;
         let mut matched_terms = 0;
         for term in terms {
-            let near = self.matching_terms(term);
             // A compound counts through its words; whole, it only names documents (below).
             if term.contains('-') {
                 continue;
             }
+            let near = self.matching_terms(term);
             let weight = near.iter().map(|(t, _)| self.postings[*t].1).fold(0.0, f32::max);
             // An unknown word is as specific as the rarest: the question is about something else.
             total += if near.is_empty() { self.max_idf } else { weight };
@@ -329,7 +338,7 @@ impl SearchIndex {
         // It does not pass a document whose own name holds the words that named it ("fonds vert"
         // names the Fonds vert, and « Fonds vert – ingénierie » too).
         if let Some(first) = hits.first().map(|h| h.coverage)
-            && let Some(k) = hits.iter().position(|h| h.named == 2 && h.coverage * 2.0 >= first)
+            && let Some(k) = hits.iter().position(|h| h.named == 2 && h.rivals(first))
             && k > 0
         {
             let naming = self.naming_words(hits[k].doc, &present);
@@ -339,9 +348,13 @@ impl SearchIndex {
         hits
     }
 
+    fn index_of(&self, doc: Doc) -> Option<usize> {
+        self.docs.iter().position(|x| *x == doc)
+    }
+
     /// The words of the name or acronym by which the question names `doc` (all present).
     fn naming_words(&self, doc: Doc, present: &HashSet<&str>) -> Vec<String> {
-        let Some(d) = self.docs.iter().position(|x| *x == doc) else {
+        let Some(d) = self.index_of(doc) else {
             return vec![];
         };
         self.names[d]
@@ -353,7 +366,7 @@ impl SearchIndex {
 
     /// Whether every word of `words` is in the name (or acronym) of `doc`.
     fn name_holds(&self, doc: Doc, words: &[String]) -> bool {
-        let Some(d) = self.docs.iter().position(|x| *x == doc).and_then(|d| u32::try_from(d).ok()) else {
+        let Some(d) = self.index_of(doc).and_then(|d| u32::try_from(d).ok()) else {
             return false;
         };
         !words.is_empty()

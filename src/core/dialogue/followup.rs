@@ -99,11 +99,7 @@ fn without_negated(content: &Content, t: &str) -> String {
     let phrases = cat
         .statuts
         .iter()
-        .flat_map(|s| {
-            std::iter::once(s.nom.as_str())
-                .chain(std::iter::once(s.id.as_str()))
-                .chain(s.synonymes.iter().map(String::as_str))
-        })
+        .flat_map(statut_phrases)
         .chain(cat.glossaire.iter().flat_map(|g| [g.sigle.as_str(), g.developpe.as_str()]))
         .chain(cat.besoins.iter().flat_map(|b| b.synonymes.iter().map(String::as_str)))
         .chain(cat.themes.iter().flat_map(|th| th.synonymes.iter().map(String::as_str)));
@@ -136,14 +132,14 @@ fn negated_statuts<'c>(content: &'c Content, folded: &str) -> Vec<&'c str> {
         .catalogue
         .statuts
         .iter()
-        .filter(|s| {
-            std::iter::once(&s.nom)
-                .chain(std::iter::once(&s.id))
-                .chain(&s.synonymes)
-                .any(|p| !negated_mentions(&content.vocab, folded, &fold(p)).is_empty())
-        })
+        .filter(|s| statut_phrases(s).any(|p| !negated_mentions(&content.vocab, folded, &fold(p)).is_empty()))
         .map(|s| s.id.as_str())
         .collect()
+}
+
+/// The ways to name a programme: its name, its id, its synonyms.
+fn statut_phrases(s: &crate::catalogue::model::Statut) -> impl Iterator<Item = &str> {
+    [s.nom.as_str(), s.id.as_str()].into_iter().chain(s.synonymes.iter().map(String::as_str))
 }
 
 /// The aspect a follow-up asks about, read from its wording.
@@ -249,7 +245,7 @@ fn money_first(content: &Content, reading: &Reading, top: Hit) -> Hit {
     reading
         .hits
         .iter()
-        .find(|h| matches!(h.doc, Doc::Dispositif(i) if cat.financing.contains(&i)) && h.coverage * 2.0 >= top.coverage)
+        .find(|h| matches!(h.doc, Doc::Dispositif(i) if cat.financing.contains(&i)) && h.rivals(top.coverage))
         .cloned()
         .unwrap_or(top)
 }
@@ -336,9 +332,7 @@ impl Turn<'_> {
         // which speaks of the same things, not about another one naming them.
         if let Some(aspect) = aspect
             && let Some(subject) = self.subject_hit(&reading)
-            && confident
-                .as_ref()
-                .is_none_or(|c| c.doc != subject.doc && c.named < 2 && subject.coverage * 2.0 >= c.coverage)
+            && confident.as_ref().is_none_or(|c| c.doc != subject.doc && c.named < 2 && subject.rivals(c.coverage))
         {
             let _ = subject;
             self.followup(aspect);
@@ -451,7 +445,7 @@ impl Turn<'_> {
                     _ => false,
                 };
                 near()
-                    .find(|h| open(h) && h.named > 0 && h.coverage * 2.0 >= top.coverage)
+                    .find(|h| open(h) && h.named > 0 && h.rivals(top.coverage))
                     .or_else(|| near().find(|h| h.named == 2 && !matches!(h.doc, Doc::Theme(_))))
                     .unwrap_or(top)
             }
@@ -491,20 +485,16 @@ impl Turn<'_> {
                 let p = Profil { themes: vec![theme.id.clone()], ..Profil::default() };
                 let (specific, _) = matching::top(cat, &p, usize::MAX, |d| d.themes.contains(&theme.id));
                 let mut specific: Vec<usize> = specific.iter().map(|m| m.dispositif).collect();
-                // The theme's dispositif the question's own words point to comes first ("la
-                // boulangerie ferme, racheter le local" → the legal and land studies of
-                // commercial premises), when they point to it about as well as to the theme and
-                // it is open to every commune (whether the commune is in a programme is not known
-                // here); then the others in their usual order.
                 // A programme's own dispositif (Action cœur de ville) comes last: the commune
                 // is not known yet, and few communes are in a programme.
                 let reserved = |d: &usize| cat.dispositifs[*d].reserved();
+                // Then the theme's dispositif the question's own words point to ("la boulangerie
+                // ferme, racheter le local" → the legal and land studies of commercial
+                // premises), when they point to it about as well as to the theme; then the others
+                // in their usual order.
                 let found = |d: &usize| {
                     reading.hits.iter().take(5).position(|h| {
-                        !reserved(d)
-                            && h.doc == Doc::Dispositif(*d)
-                            && h.coverage * 2.0 >= top.coverage
-                            && h.coverage > 0.0
+                        !reserved(d) && h.doc == Doc::Dispositif(*d) && h.rivals(top.coverage) && h.coverage > 0.0
                     })
                 };
                 // Asked for money: the theme's financing first.
